@@ -1,0 +1,66 @@
+"""portfolio: share a public budget across a portfolio of tasks, exactly and explainably.
+
+Built on Phụ lục 2 of Hải Phòng's 2024 digital-transformation plan (Kế hoạch
+325/KH-UBND). Money is in million VND (triệu đồng) throughout.
+
+>>> import portfolio as pf
+>>> tasks = pf.read_appendix()          # the bundled 81 tasks
+>>> len(tasks)
+81
+
+Heavy modules (pandas, the solvers, matplotlib) load on first use, so
+``import portfolio`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "read_appendix": "portfolio.readers",
+    "bundled_appendix_path": "portfolio.readers",
+    "reconcile": "portfolio.reconcile",
+    "Finding": "portfolio.reconcile",
+    "derive": "portfolio.demand",
+    "Task": "portfolio.tasks",
+    "TaskList": "portfolio.tasks",
+    "PortfolioError": "portfolio.errors",
+    "PortfolioWarning": "portfolio.errors",
+    "InputError": "portfolio.errors",
+    "ScenarioError": "portfolio.errors",
+    "InfeasibleError": "portfolio.errors",
+    "SolveError": "portfolio.errors",
+    "optimize": "portfolio.model",
+    "Allocation": "portfolio.model",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .demand import derive
+    from .errors import (
+        InfeasibleError,
+        InputError,
+        PortfolioError,
+        PortfolioWarning,
+        ScenarioError,
+        SolveError,
+    )
+    from .model import Allocation, optimize
+    from .readers import bundled_appendix_path, read_appendix
+    from .reconcile import Finding, reconcile
+    from .tasks import Task, TaskList
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'portfolio' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

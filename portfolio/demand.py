@@ -1,0 +1,140 @@
+"""Derived quantities of a plan year: remaining need, demand, tier (MODEL §2–3).
+
+Computed here and nowhere else, vectorised over the tasks:
+
+- remaining need ``R = max(0, approved − spent_before − carried_over)``;
+  carried-over money already belongs to its task, it is not new budget;
+- years left ``m = max(1, end_year − t0 + 1)``; a task that ended before ``t0``
+  is *overdue* (``m = 1``, flagged);
+- a service lease of group A (``Thuê dịch vụ NN năm``) pays ``P = approved / NN``
+  in each year of its contract window;
+- an annual recurring task of group A needs ``approved`` every year;
+- every other task needs ``d = R / m`` this year (an even schedule).
+
+Tiers, the statutory ladder (Luật Đầu tư công 2019 Đ51 k4–k5; NĐ 45/2017 Đ3):
+1 commitments (group A), 2 finishing (continuing tasks ending by ``t0``),
+3 other continuing tasks (B, D continuing), 4 new starts (C, D new).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .tasks import TaskList
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["TIER_NAMES", "derive", "tier_of"]
+
+TIER_NAMES = {
+    1: "commitments (cam kết: thuê dịch vụ, thường xuyên)",
+    2: "finishing (hoàn thành trong năm)",
+    3: "continuing (chuyển tiếp)",
+    4: "new (khởi công mới)",
+}
+
+
+def tier_of(group: np.ndarray, is_new: np.ndarray, end_year: np.ndarray, plan_year: int) -> np.ndarray:
+    """The statutory tier (1–4) of each task for a plan year.
+
+    Parameters
+    ----------
+    group
+        Group letters ``A``–``D``.
+    is_new
+        True for new proposals (all of C, D's new sub-heading).
+    end_year
+        Last year of each task.
+    plan_year
+        The year being planned (t0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer tiers.
+    """
+    group = np.asarray(group)
+    is_new = np.asarray(is_new, dtype=bool)
+    end_year = np.asarray(end_year)
+    return np.select(
+        [group == "A", is_new | (group == "C"), end_year <= plan_year],
+        [1, 4, 2],
+        default=3,
+    ).astype(int)
+
+
+def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
+    """The derived quantities of every task for one plan year.
+
+    Parameters
+    ----------
+    tasks
+        The appendix.
+    plan_year
+        The year being planned (t0); 2024 for Phụ lục 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by task id, in document order, with the columns ``group``,
+        ``agency``, ``funding_source``, ``kind`` (``lease``, ``annual``,
+        ``continuing``, ``new``), ``tier``, ``remaining_need``, ``years_left``,
+        ``overdue``, ``lease_payment`` (NaN unless a lease), ``active``
+        (False for a lease whose contract window excludes ``t0``),
+        ``annual_demand`` and ``planned``.
+
+    Examples
+    --------
+    >>> from portfolio import read_appendix
+    >>> d = derive(read_appendix())
+    >>> round(d.loc["B38", "annual_demand"], 2), d.loc["A14", "lease_payment"]
+    (237540.67, 23641.2)
+    """
+    import pandas as pd
+
+    frame = tasks.frame
+    approved = frame["approved"].to_numpy(float)
+    remaining = np.maximum(
+        0.0, approved - frame["spent_before"].to_numpy(float) - frame["carried_over"].to_numpy(float)
+    )
+    start = frame["start_year"].to_numpy(int)
+    end = frame["end_year"].to_numpy(int)
+    overdue = end < plan_year
+    years_left = np.maximum(1, end - plan_year + 1)
+    group = frame["group"].to_numpy(str)
+    is_new = frame["is_new"].to_numpy(bool)
+    lease_years = frame["lease_years"].to_numpy(dtype=float, na_value=np.nan)
+    is_lease = ~np.isnan(lease_years)
+    in_window = (start <= plan_year) & (plan_year <= end)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lease_payment = np.where(is_lease, approved / lease_years, np.nan)
+    kind = np.select(
+        [is_lease, group == "A", is_new | (group == "C")],
+        ["lease", "annual", "new"],
+        default="continuing",
+    )
+    demand = np.select(
+        [is_lease, group == "A"],
+        [np.where(in_window, lease_payment, 0.0), approved],
+        default=remaining / years_left,
+    )
+    return pd.DataFrame(
+        {
+            "group": group,
+            "agency": frame["agency"].to_numpy(),
+            "funding_source": frame["funding_source"].to_numpy(),
+            "kind": kind,
+            "tier": tier_of(group, is_new, end, plan_year),
+            "remaining_need": remaining,
+            "years_left": years_left.astype(int),
+            "overdue": overdue & (group != "A"),
+            "lease_payment": lease_payment,
+            "active": ~is_lease | in_window,
+            "annual_demand": demand,
+            "planned": frame["planned"].to_numpy(float),
+        },
+        index=frame.index,
+    )

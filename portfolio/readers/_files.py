@@ -1,0 +1,55 @@
+"""Reading a file's bytes as text, with clear errors for the wrong encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["read_text"]
+
+
+def read_text(path: Path) -> str:
+    """Read UTF-8 text (with or without a BOM; UTF-16 with a BOM is accepted too).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        Its text with the BOM removed.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, empty, or not UTF-8 (for example saved as cp1258):
+        the message names the line of the first undecodable byte.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=str(path)) from None
+    if not data.strip():
+        raise InputError("the file is empty", file=str(path))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("starts with a UTF-16 mark but is not UTF-16 text", file=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
+            "(a cp1258/Windows export must be converted)",
+            file=str(path),
+            row=f"line {line}",
+        ) from None

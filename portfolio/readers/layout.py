@@ -1,0 +1,352 @@
+"""The document's own layout of Phụ lục 2, whatever file it comes in.
+
+Text, Excel and Word copies of the appendix share one layout: a group heading
+(``A. CÁC NHIỆM VỤ …``), a header row (``TT | Tên nhiệm vụ | …``) repeated at every
+page break, agency rows (a Roman numeral or none, then the agency and its
+subtotals), numbered task rows, a ``TỔNG`` row, and section E summarising A–D.
+Each reader turns its file into a stream of :class:`Line` items; :func:`parse_layout`
+turns the stream into validated tasks and the subtotals the document states.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..money import MoneyFormatError, parse_vnd
+from ..tasks import MONEY_COLUMNS, StatedTotal, Task, TaskList, make_task, parse_period
+
+__all__ = ["Line", "clean_cell", "heading_group", "parse_layout"]
+
+_TAGS = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"^[\s*_#]*([A-E])\s*\.\s+(\S.*)$")
+_TASK_COUNT = re.compile(r"\(\s*0*(\d+)\s+nhiệm\s+vụ\s*\)", re.IGNORECASE)
+_ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_NUMBER = re.compile(r"^\d+(?:\.0+)?$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One item of the document stream: a heading or a table row.
+
+    Attributes
+    ----------
+    cells
+        The row's cells as text (a heading is one cell and ``heading=True``).
+    where
+        Where it stands in the file, for messages (``"line 431"``, ``"sheet 'A' row 5"``).
+    heading
+        ``True`` for a paragraph outside a table.
+    """
+
+    cells: tuple[str, ...]
+    where: str
+    heading: bool = False
+
+
+def clean_cell(value: object) -> str:
+    """Text of a cell without tags, entities, odd spaces or Unicode variants.
+
+    Examples
+    --------
+    >>> clean_cell("<b>Văn phòng ĐDBQH&amp;HĐND TP</b>")
+    'Văn phòng ĐDBQH&HĐND TP'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = html.unescape(_TAGS.sub("", str(value)))
+    text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
+    return " ".join(text.split())
+
+
+def heading_group(text: str) -> tuple[str, int | None] | None:
+    """Group letter and announced task count of a heading such as ``A. CÁC … (14 nhiệm vụ)``."""
+    match = _HEADING.match(clean_cell(text))
+    if not match:
+        return None
+    rest = match.group(2)
+    if not any(ch.isalpha() and ch.isupper() for ch in rest[:8]):
+        return None
+    count = _TASK_COUNT.search(rest)
+    return match.group(1), int(count.group(1)) if count else None
+
+
+def _key(text: str) -> str:
+    return clean_cell(text).casefold()
+
+
+def _column_of(header: str) -> str | None:
+    """Map a header cell of the document to the tidy column it holds."""
+    h = _key(header)
+    if h in {"tt", "stt"}:
+        return "number"
+    if h.startswith("tên nhóm"):
+        return "group_letter"
+    if h.startswith("tên nhiệm vụ"):
+        return "name"
+    if h.startswith("thời gian"):
+        return "period"
+    if h.startswith("đơn vị chủ trì"):
+        return "agency"
+    if h.startswith("dự toán") or h.startswith("nhu cầu kinh phí"):
+        return "approved"
+    if h.startswith("kinh phí đã sử dụng") or h.startswith("đã phân bổ"):
+        return "spent_before"
+    if h.startswith("chuyển nguồn"):
+        return "carried_over"
+    if h.startswith("dự kiến phân bổ"):
+        return "planned"
+    return None
+
+
+def _decimals(cell: str) -> int:
+    _, sep, frac = cell.partition(",")
+    return len(frac.rstrip("%")) if sep else 0
+
+
+class _Parser:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.group: str | None = None
+        self.announced: dict[str, int | None] = {}
+        self.columns: dict[str, int] = {}
+        self.agency: str | None = None
+        self.agency_position: dict[str, int] = {}
+        self.d_is_new: bool | None = None
+        self.tasks: list[Task] = []
+        self.stated: list[StatedTotal] = []
+        self.members: dict[tuple[str, int], list[str]] = {}
+        self.header: list[tuple[int, str]] = []
+
+    # -- helpers ---------------------------------------------------------
+    def error(self, message: str, where: str, field: str | None = None, row: str | None = None) -> InputError:
+        location = f"{row} ({where})" if row else where
+        return InputError(message, file=self.file, row=location, field=field)
+
+    def cell(self, cells: tuple[str, ...], column: str) -> str:
+        index = self.columns.get(column)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index]
+
+    def money(self, cells: tuple[str, ...], column: str, line: Line, row: str) -> float | None:
+        try:
+            return parse_vnd(self.cell(cells, column))
+        except MoneyFormatError as exc:
+            raise self.error(str(exc), line.where, column, row) from None
+
+    # -- rows ------------------------------------------------------------
+    def feed(self, line: Line) -> None:
+        cells = tuple(clean_cell(c) for c in line.cells)
+        filled = [c for c in cells if c]
+        if line.heading or len(filled) == 1:
+            found = heading_group(filled[0]) if filled else None
+            if found:
+                self.start_group(*found)
+                return
+            if line.heading:
+                return
+        if not any(cells) or self.group is None:
+            return
+        first = cells[0]
+        column = _column_of(first)
+        if column == "number":
+            self.read_header(cells, line)
+            return
+        if not self.columns:
+            raise self.error("a table row before its header row (TT | Tên nhiệm vụ | …)", line.where)
+        if self.group == "E":
+            self.read_summary(cells, line)
+            return
+        if _NUMBER.match(first):
+            self.read_task(int(float(first)), cells, line)
+        else:
+            self.read_label_row(cells, line)
+
+    def start_group(self, group: str, announced: int | None) -> None:
+        self.group = group
+        self.announced[group] = announced
+        self.columns = {}
+        self.agency = None
+        self.d_is_new = None
+
+    def read_header(self, cells: tuple[str, ...], line: Line) -> None:
+        columns: dict[str, int] = {}
+        self.header = []
+        for index, cell in enumerate(cells):
+            column = _column_of(cell)
+            if column:
+                self.header.append((index, column))
+                columns.setdefault(column, index)
+        if self.group == "E":
+            required = {"number", "group_letter"}
+        else:
+            required = {"number", "name", "period", "approved", "planned"}
+        missing = required - set(columns)
+        if missing:
+            raise self.error(
+                f"header row lacks the column(s) {', '.join(sorted(missing))}", line.where
+            )
+        self.columns = columns
+
+    def read_label_row(self, cells: tuple[str, ...], line: Line) -> None:
+        label = self.cell(cells, "name")
+        number = cells[0]
+        assert self.group is not None
+        if not label:
+            return
+        if _key(label) in {"tổng", "tổng cộng", "cộng"}:
+            self.state("group", None, cells, line, position=0)
+            return
+        if number and not _ROMAN.match(number.upper()):
+            raise self.error(
+                f"expected a task number, a Roman numeral or nothing in TT, got {number!r}",
+                line.where,
+                "TT",
+            )
+        if self.group == "D":
+            key = _key(label)
+            if "chuyển tiếp" in key:
+                self.d_is_new = False
+                return
+            if "đề xuất mới" in key or key.endswith("mới"):
+                self.d_is_new = True
+                return
+        self.agency = label
+        position = self.agency_position.get(self.group, 0)
+        self.agency_position[self.group] = position + 1
+        self.members[(self.group, position)] = []
+        self.state("agency", label, cells, line, position=position)
+
+    def state(self, scope: str, agency: str | None, cells: tuple[str, ...], line: Line, position: int) -> None:
+        assert self.group is not None
+        for column in MONEY_COLUMNS:
+            if column not in self.columns:
+                continue
+            raw = self.cell(cells, column)
+            value = self.money(cells, column, line, agency or f"TỔNG {self.group}")
+            self.stated.append(
+                StatedTotal(
+                    scope=scope,  # type: ignore[arg-type]
+                    group=self.group,
+                    agency=agency,
+                    column=column,
+                    stated=value,
+                    decimals=_decimals(raw),
+                    position=position,
+                    where=line.where,
+                )
+            )
+
+    def read_task(self, number: int, cells: tuple[str, ...], line: Line) -> None:
+        assert self.group is not None
+        task_id = f"{self.group}{number}"
+        if self.group == "D":
+            agency = self.cell(cells, "agency")
+            if self.d_is_new is None:
+                raise self.error(
+                    "a group D task before its sub-heading (Nhiệm vụ chuyển tiếp / đề xuất mới)",
+                    line.where,
+                    row=task_id,
+                )
+            is_new = self.d_is_new
+        else:
+            agency = self.agency or ""
+            is_new = self.group == "C"
+            if not agency:
+                raise self.error("a task row before any agency row", line.where, "agency", task_id)
+        period = self.cell(cells, "period")
+        try:
+            start, end, lease = parse_period(period)
+        except ValueError as exc:
+            raise self.error(str(exc), line.where, "period", task_id) from None
+        values: dict[str, object] = {
+            "id": task_id,
+            "group": self.group,
+            "agency": agency,
+            "name": self.cell(cells, "name"),
+            "period": period,
+            "start_year": start,
+            "end_year": end,
+            "lease_years": lease,
+            "funding_source": "investment" if self.group == "D" else "recurrent",
+            "is_new": is_new,
+        }
+        for column in MONEY_COLUMNS:
+            amount = self.money(cells, column, line, task_id)
+            values[column] = 0.0 if amount is None else amount
+        self.tasks.append(make_task(values, file=self.file, row=f"{task_id} ({line.where})"))
+        if self.group != "D":
+            position = self.agency_position.get(self.group, 0) - 1
+            self.members.setdefault((self.group, position), []).append(task_id)
+
+    def read_summary(self, cells: tuple[str, ...], line: Line) -> None:
+        letter = self.cell(cells, "group_letter").strip().upper()
+        if letter not in {"A", "B", "C", "D"}:
+            return
+        # In section E, C's request sits under "Nhu cầu kinh phí", which the task
+        # tables call "approved"; both columns of E map to approved.
+        for index, header_column in self.header:
+            if header_column not in MONEY_COLUMNS or index >= len(cells):
+                continue
+            raw = cells[index]
+            try:
+                value = parse_vnd(raw)
+            except MoneyFormatError as exc:
+                raise self.error(str(exc), line.where, header_column, f"E {letter}") from None
+            if value is None:
+                continue
+            self.stated.append(
+                StatedTotal("summary", letter, None, header_column, value, _decimals(raw), 0, line.where)
+            )
+
+
+def parse_layout(lines: Iterable[Line], *, file: str) -> TaskList:
+    """Turn a stream of document lines into tasks and stated subtotals.
+
+    Parameters
+    ----------
+    lines
+        Headings and table rows in document order.
+    file
+        The file name, for messages.
+
+    Returns
+    -------
+    TaskList
+        The tasks, with :attr:`TaskList.stated` holding every subtotal the
+        document states (agency rows, ``TỔNG`` rows, section E).
+
+    Raises
+    ------
+    InputError
+        If the layout breaks (no group heading, a row before its header) or a
+        cell does not validate; the message names the file, the row and the field.
+    """
+    parser = _Parser(file)
+    for line in lines:
+        parser.feed(line)
+    if not parser.tasks:
+        raise InputError(
+            "no task rows found: expected group headings (A. …, B. …) followed by tables "
+            "laid out like Phụ lục 2",
+            file=file,
+        )
+    for group, announced in parser.announced.items():
+        if announced is None or group == "E":
+            continue
+        found = sum(1 for task in parser.tasks if task.group == group)
+        if found != announced:
+            raise InputError(
+                f"the heading of group {group} announces {announced} tasks but {found} rows were read",
+                file=file,
+                row=f"group {group}",
+            )
+    members = {key: tuple(ids) for key, ids in parser.members.items()}
+    return TaskList(tuple(parser.tasks), source=file, stated=tuple(parser.stated), members=members)

@@ -1,0 +1,142 @@
+"""The tidy CSV: one row per task, the columns of :data:`portfolio.tasks.COLUMNS`.
+
+Money is written as plain decimals (``329.7``), empty cells are zero, ``lease_years``
+is empty for a task that is not a lease, and ``is_new`` is ``true``/``false``.
+Extra columns are accepted and ignored with a :class:`~portfolio.errors.PortfolioWarning`
+(an analyst's note column should not stop a run); a missing column is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import InputError, PortfolioWarning
+from ..money import MoneyFormatError, parse_vnd
+from ..tasks import COLUMNS, MONEY_COLUMNS, Task, TaskList, make_task
+from ._files import read_text
+
+__all__ = ["csv_text", "read_csv", "write_csv"]
+
+_REQUIRED = tuple(c for c in COLUMNS if c not in ("period",))
+_TRUE = {"true", "1", "yes", "x", "có"}
+_FALSE = {"false", "0", "no", "", "không"}
+
+
+def _int(value: str, *, file: str, row: str, field: str, optional: bool = False) -> int | None:
+    text = value.strip()
+    if text == "" and optional:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise InputError(f"expected a whole number, got {value!r}", file=file, row=row, field=field) from None
+    if not number.is_integer():
+        raise InputError(f"expected a whole number, got {value!r}", file=file, row=row, field=field)
+    return int(number)
+
+
+def read_csv(path: Path) -> TaskList:
+    """Read the tidy CSV of the appendix.
+
+    Parameters
+    ----------
+    path
+        A UTF-8 CSV file (a BOM is accepted).
+
+    Returns
+    -------
+    TaskList
+        The validated tasks in file order.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row (the task id when it can be read, else the line)
+        and the field.
+    """
+    file = str(path)
+    text = read_text(path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = [c for c in _REQUIRED if c not in header]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}",
+            file=file,
+            row="line 1",
+        )
+    extra = [h for h in header if h not in COLUMNS]
+    if extra:
+        warnings.warn(
+            f"{file}: line 1: ignoring unknown column(s) {', '.join(extra)}",
+            PortfolioWarning,
+            stacklevel=2,
+        )
+    tasks: list[Task] = []
+    for record in reader:
+        line = f"line {reader.line_num}"
+        if None in record:
+            raise InputError("more cells than header columns", file=file, row=line)
+        task_id = (record.get("id") or "").strip()
+        row = f"{task_id} ({line})" if task_id else line
+        values: dict[str, object] = {
+            key: (record.get(key) or "").strip()
+            for key in ("id", "group", "agency", "name", "period", "funding_source")
+        }
+        for key in ("start_year", "end_year"):
+            values[key] = _int(record.get(key) or "", file=file, row=row, field=key)
+        values["lease_years"] = _int(
+            record.get("lease_years") or "", file=file, row=row, field="lease_years", optional=True
+        )
+        for key in MONEY_COLUMNS:
+            try:
+                amount = parse_vnd(record.get(key) or "", decimal_comma=False)
+            except MoneyFormatError as exc:
+                raise InputError(str(exc), file=file, row=row, field=key) from None
+            values[key] = 0.0 if amount is None else amount
+        flag = (record.get("is_new") or "").strip().casefold()
+        if flag not in _TRUE | _FALSE:
+            raise InputError(f"expected true or false, got {flag!r}", file=file, row=row, field="is_new")
+        values["is_new"] = flag in _TRUE
+        tasks.append(make_task(values, file=file, row=row))
+    if not tasks:
+        raise InputError("no task rows after the header", file=file, row="line 2")
+    return TaskList(tuple(tasks), source=file)
+
+
+def _money_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def csv_text(tasks: Iterable[Task]) -> str:
+    """The tidy CSV of some tasks as text (``\\n`` line ends, deterministic)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for task in tasks:
+        row = task.model_dump()
+        cells = []
+        for column in COLUMNS:
+            value = row[column]
+            if column in MONEY_COLUMNS:
+                cells.append(_money_text(value))
+            elif column == "is_new":
+                cells.append("true" if value else "false")
+            elif value is None:
+                cells.append("")
+            else:
+                cells.append(str(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def write_csv(tasks: Iterable[Task], path: Path) -> None:
+    """Write the tidy CSV atomically (a temporary file renamed into place)."""
+    from ..output import atomic_write_text
+
+    atomic_write_text(Path(path), csv_text(tasks))

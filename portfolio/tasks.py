@@ -1,0 +1,307 @@
+"""Validated task records of Phụ lục 2 and the collection that holds them.
+
+A :class:`Task` is one row of the appendix (one *nhiệm vụ*), money in million VND
+(triệu đồng). A :class:`TaskList` is what every reader returns: the tasks in
+document order, a pandas view (:attr:`TaskList.frame`), and, when the source was
+laid out like the document, the subtotals the document states (for
+:func:`portfolio.reconcile`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "GROUPS",
+    "MONEY_COLUMNS",
+    "StatedTotal",
+    "Task",
+    "TaskList",
+    "parse_period",
+]
+
+GROUPS = ("A", "B", "C", "D")
+GROUP_TITLES = {
+    "A": "Các nhiệm vụ triển khai thường xuyên hàng năm",
+    "B": "Các nhiệm vụ chuyển tiếp từ năm 2023 sang năm 2024",
+    "C": "Nhiệm vụ các sở ngành, địa phương, các cơ quan Đảng, đoàn thể đề xuất mới",
+    "D": "Các nhiệm vụ chuyển đổi số sử dụng nguồn đầu tư công",
+}
+MONEY_COLUMNS = ("approved", "spent_before", "carried_over", "planned")
+COLUMNS = (
+    "id",
+    "group",
+    "agency",
+    "name",
+    "period",
+    "start_year",
+    "end_year",
+    "lease_years",
+    "approved",
+    "spent_before",
+    "carried_over",
+    "planned",
+    "funding_source",
+    "is_new",
+)
+FundingSource = Literal["recurrent", "investment"]
+
+_ID = re.compile(r"^[A-D][1-9]\d*$")
+_LEASE = re.compile(r"thuê\s+dịch\s+vụ\s+0*(\d+)\s+năm", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(\d{4,})(?!\d)")
+
+
+def parse_period(period: str) -> tuple[int, int, int | None]:
+    """Read a "Thời gian thực hiện" cell: start year, end year, lease years.
+
+    Parameters
+    ----------
+    period
+        The cell as written: ``"2023 - 2024"``, ``"Năm 2024"``,
+        ``"Thuê dịch vụ 05 năm (gói phần mềm, 2022-2026)"``.
+
+    Returns
+    -------
+    tuple
+        ``(start_year, end_year, lease_years)``; ``lease_years`` is ``None`` unless
+        the cell says "Thuê dịch vụ NN năm".
+
+    Raises
+    ------
+    ValueError
+        If the cell holds no year, more than two years, or a year that is not
+        four digits.
+
+    Examples
+    --------
+    >>> parse_period("Thuê dịch vụ 03 năm (2023- 2026)")
+    (2023, 2026, 3)
+    >>> parse_period("Năm 2024")
+    (2024, 2024, None)
+    """
+    text = " ".join(period.split())
+    lease_match = _LEASE.search(text)
+    lease = int(lease_match.group(1)) if lease_match else None
+    scan = text[lease_match.end() :] if lease_match else text
+    years = _YEAR.findall(scan)
+    if not years:
+        raise ValueError(f"expected a year or a range like 2023-2024, got {period!r}")
+    if len(years) > 2:
+        raise ValueError(f"expected at most two years, got {period!r}")
+    for year in years:
+        if len(year) != 4:
+            raise ValueError(f"expected a four-digit year, got {year!r} in {period!r}")
+    start, end = int(years[0]), int(years[-1])
+    return start, end, lease
+
+
+class Task(BaseModel):
+    """One task (nhiệm vụ) of Phụ lục 2, money in million VND.
+
+    Attributes
+    ----------
+    id
+        Group letter and the row's number in the document: ``A1`` … ``D4``.
+    group
+        ``A`` recurring (thường xuyên), ``B`` continuing (chuyển tiếp),
+        ``C`` new proposals (đề xuất mới), ``D`` public investment (đầu tư công).
+    agency
+        The lead agency (đơn vị chủ trì), as the document spells it.
+    approved
+        Dự toán được duyệt (for C: nhu cầu kinh phí, the requested amount).
+    spent_before
+        Kinh phí đã sử dụng năm 2023 (B); đã phân bổ, thực hiện (D).
+    carried_over
+        Chuyển nguồn từ 2023 sang 2024: money that already belongs to the task.
+    planned
+        Dự kiến phân bổ kinh phí năm 2024: the document's actual allocation.
+    lease_years
+        NN of "Thuê dịch vụ NN năm" (1–5 years, NĐ 73/2019 Đ54), else ``None``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=_ID.pattern)
+    group: Literal["A", "B", "C", "D"]
+    agency: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    period: str = ""
+    start_year: int = Field(ge=1990, le=2100)
+    end_year: int = Field(ge=1990, le=2100)
+    lease_years: int | None = Field(default=None, ge=1, le=5)
+    approved: float = Field(ge=0, allow_inf_nan=False)
+    spent_before: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    carried_over: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    planned: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    funding_source: FundingSource
+    is_new: bool
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Task:
+        if self.id[0] != self.group:
+            raise ValueError(f"id {self.id!r} does not start with its group letter {self.group}")
+        if self.start_year > self.end_year:
+            raise ValueError(
+                f"start_year {self.start_year} is after end_year {self.end_year}"
+            )
+        if self.spent_before + self.carried_over > self.approved + 1e-9:
+            raise ValueError(
+                f"spent_before + carried_over = {self.spent_before + self.carried_over:g} "
+                f"exceeds approved = {self.approved:g}"
+            )
+        expected_source = "investment" if self.group == "D" else "recurrent"
+        if self.funding_source != expected_source:
+            raise ValueError(
+                f"funding_source of a group {self.group} task must be {expected_source!r}"
+            )
+        if self.lease_years is not None and self.group != "A":
+            raise ValueError("only group A tasks are service leases (lease_years)")
+        return self
+
+
+def _field_of(error: ValidationError) -> tuple[str | None, str]:
+    first = error.errors()[0]
+    loc = [str(part) for part in first.get("loc", ()) if str(part) != "__root__"]
+    name = loc[0] if loc else None
+    message = first.get("msg", str(error)).removeprefix("Value error, ")
+    return name, message
+
+
+def make_task(values: dict[str, object], *, file: str, row: str) -> Task:
+    """Validate one record, turning pydantic's report into an :class:`InputError`.
+
+    Parameters
+    ----------
+    values
+        Field values of one task.
+    file, row
+        Where the record comes from, for the error message.
+
+    Returns
+    -------
+    Task
+        The validated task.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row and the first field that failed.
+    """
+    try:
+        return Task(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        name, message = _field_of(exc)
+        raise InputError(message, file=file, row=row, field=name) from None
+
+
+@dataclass(frozen=True)
+class StatedTotal:
+    """A subtotal as the document states it (an agency row, a TỔNG row, section E).
+
+    Attributes
+    ----------
+    scope
+        ``"agency"``, ``"group"`` or ``"summary"`` (section E).
+    group
+        The task group the figure totals.
+    agency
+        The agency, for ``scope == "agency"``; ``None`` otherwise.
+    column
+        The tidy column name (``approved``, ``spent_before``, ``carried_over``, ``planned``).
+    stated
+        The figure as written, in million VND (``None`` for an empty cell).
+    decimals
+        Digits the document shows after the decimal comma (for the rounding test).
+    position
+        Document order of the agency row within its group (0, 1, ...), to tell
+        two rows of the same agency apart.
+    where
+        Where the figure stands (``"line 431"``).
+    """
+
+    scope: Literal["agency", "group", "summary"]
+    group: str
+    agency: str | None
+    column: str
+    stated: float | None
+    decimals: int
+    position: int
+    where: str
+
+
+@dataclass(frozen=True)
+class TaskList(Sequence[Task]):
+    """The tasks of an appendix in document order, with where they came from.
+
+    Attributes
+    ----------
+    tasks
+        The validated tasks.
+    source
+        The file they were read from.
+    stated
+        Subtotals stated by a document-layout source (empty for a tidy CSV).
+    members
+        For each agency subtotal (by ``(group, position)``), the ids of its rows.
+    """
+
+    tasks: tuple[Task, ...]
+    source: str = "<data>"
+    stated: tuple[StatedTotal, ...] = ()
+    members: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for task in self.tasks:
+            if task.id in seen:
+                raise InputError("duplicate task id", file=self.source, row=task.id, field="id")
+            seen.add(task.id)
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self.tasks)
+
+    def __getitem__(self, key: int | str) -> Task:  # type: ignore[override]
+        if isinstance(key, str):
+            for task in self.tasks:
+                if task.id == key:
+                    return task
+            raise KeyError(key)
+        return self.tasks[key]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Task ids in document order."""
+        return tuple(task.id for task in self.tasks)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per task, indexed by id, the tidy columns in order."""
+        import pandas as pd
+
+        records = [task.model_dump() for task in self.tasks]
+        frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+        frame["lease_years"] = frame["lease_years"].astype("Int64")
+        return frame.set_index("id")
+
+    def _repr_html_(self) -> str:
+        return str(self.frame._repr_html_())
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{g} {sum(t.group == g for t in self.tasks)}" for g in GROUPS
+        )
+        return f"TaskList({len(self.tasks)} tasks: {counts}; from {self.source})"
