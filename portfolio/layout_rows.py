@@ -1,0 +1,383 @@
+"""Lay a set of tasks out as Phụ lục 2 does: headings, tables, subtotals, section E.
+
+:func:`appendix_lines` turns tasks into :class:`LayoutRow` items in document
+order, the same layout the readers parse (see :mod:`portfolio.readers.layout`),
+so that anything written from these rows reads back to the same tasks. The
+writers in :mod:`portfolio.writers` put the rows into ``.xlsx``, ``.docx`` or the
+plan's text layout.
+
+Every money figure shown is rounded to ``decimals`` with largest-remainder
+rounding (:func:`portfolio.money.largest_remainder_round`), column by column
+within each group, and every subtotal is the sum of the *shown* cells: an agency
+row adds up to its shown task rows, a ``TỔNG`` row to its shown agency rows and
+equals the exact column total rounded, and section E repeats the shown ``TỔNG``
+rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+
+from .money import format_vnd, largest_remainder_round
+from .tasks import GROUP_TITLES, GROUPS, Task
+
+__all__ = [
+    "SUMMARY_TITLE",
+    "TITLE_LINES",
+    "UNIT_LINE",
+    "LayoutRow",
+    "RowKind",
+    "appendix_lines",
+    "vnd_text",
+]
+
+RowKind = Literal[
+    "heading",
+    "unit",
+    "header",
+    "agency",
+    "subheading",
+    "task",
+    "total",
+    "summary_header",
+    "summary",
+]
+
+TITLE_LINES = ("Phụ lục 2", "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ THỰC HIỆN NĂM 2024")
+UNIT_LINE = "Đơn vị tính: Triệu đồng"
+SUMMARY_TITLE = "TỔNG HỢP CÁC NHÓM NHIỆM VỤ CHUYỂN ĐỔI SỐ"
+
+# The money columns of each group's table, with the header text the document uses.
+_MONEY_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "A": (
+        ("approved", "Dự toán được duyệt"),
+        ("planned", "Dự kiến phân bổ kinh phí năm 2024"),
+    ),
+    "B": (
+        ("approved", "Dự toán được duyệt"),
+        ("spent_before", "Kinh phí đã sử dụng năm 2023"),
+        ("carried_over", "Chuyển nguồn từ 2023 sang 2024"),
+        ("planned", "Dự kiến phân bổ kinh phí năm 2024 (đợt 1)"),
+    ),
+    "C": (
+        ("approved", "Nhu cầu kinh phí"),
+        ("planned", "Dự kiến phân bổ kinh phí năm 2024 (đợt 1)"),
+    ),
+    "D": (
+        ("approved", "Dự toán"),
+        ("spent_before", "Đã phân bổ, thực hiện"),
+        ("planned", "Dự kiến phân bổ kinh phí năm 2024"),
+    ),
+}
+# Columns a group's table lacks in the document, shown only if a task needs them.
+_OPTIONAL_HEADERS = {
+    "spent_before": "Kinh phí đã sử dụng năm 2023",
+    "carried_over": "Chuyển nguồn từ 2023 sang 2024",
+}
+_ORDER = ("approved", "spent_before", "carried_over", "planned")
+_RATIO_HEADER = "Tỷ lệ bố trí vốn"
+_SUBHEADINGS = {False: "Nhiệm vụ chuyển tiếp", True: "Nhiệm vụ đề xuất mới"}
+_SUMMARY_HEADERS = (
+    "Stt",
+    "Tên nhóm nhiệm vụ",
+    "Dự toán được duyệt",
+    "Nhu cầu kinh phí",
+    "Dự kiến phân bổ kinh phí năm 2024",
+)
+
+
+@dataclass(frozen=True)
+class LayoutRow:
+    """One row of the appendix as laid out for writing.
+
+    Attributes
+    ----------
+    kind
+        ``"heading"`` (a group heading), ``"unit"`` (``Đơn vị tính: Triệu đồng``),
+        ``"header"`` (a table's column titles), ``"agency"`` (Roman numeral, agency,
+        subtotals), ``"subheading"`` (group D's ``I Nhiệm vụ chuyển tiếp``),
+        ``"task"``, ``"total"`` (``TỔNG``, and section E's ``A + B + C + D``),
+        ``"summary_header"`` and ``"summary"`` (section E).
+    cells
+        The cells: text (``str``) or a money amount (``float``, number style
+        ``"numeric"`` only). An empty cell is ``""``.
+    group
+        ``"A"`` … ``"D"``, or ``"E"`` for the summary.
+    """
+
+    kind: RowKind
+    cells: tuple[object, ...]
+    group: str
+
+    @property
+    def bold(self) -> bool:
+        """Whether the document sets the row in bold (headings, subtotals, totals)."""
+        return self.kind in {"heading", "header", "agency", "subheading", "total", "summary_header"}
+
+
+def vnd_text(value: float) -> str:
+    """Shortest Vietnamese text of an amount: ``1.158.731``, ``329,7``, ``-`` for zero.
+
+    Examples
+    --------
+    >>> vnd_text(1158731.0), vnd_text(329.7), vnd_text(102.75), vnd_text(0.0)
+    ('1.158.731', '329,7', '102,75', '-')
+    """
+    if value == 0:
+        return "-"
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format_vnd(value, places)
+
+
+def _units_cell(units: int | None, decimals: int, number_style: str) -> object:
+    if units is None:
+        return ""
+    if number_style == "numeric":
+        return units / 10**decimals if decimals else float(units)
+    if units == 0:
+        return "-"
+    text = format_vnd(units / 10**decimals, decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def _ratio_cell(planned: int | None, approved: int | None) -> str:
+    if planned is None or not approved:
+        return ""
+    return format_vnd(100.0 * planned / approved, 1) + "%"
+
+
+def _roman(number: int) -> str:
+    numerals = (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    )  # fmt: skip
+    out = []
+    for value, numeral in numerals:
+        while number >= value:
+            out.append(numeral)
+            number -= value
+    return "".join(out)
+
+
+def _round_units(values: Sequence[float | None], decimals: int) -> list[int | None]:
+    """Largest-remainder rounding of the present values, as integer display units."""
+    present = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    out: list[int | None] = [None] * len(values)
+    if not present:
+        return out
+    rounded = largest_remainder_round([v for _, v in present], decimals)
+    scale = 10**decimals
+    for (i, _), r in zip(present, np.rint(rounded * scale).tolist(), strict=True):
+        out[i] = int(r)
+    return out
+
+
+def _sum(units: Sequence[int | None]) -> int | None:
+    present = [u for u in units if u is not None]
+    return sum(present) if present else None
+
+
+@dataclass
+class _Column:
+    key: str
+    header: str
+    units: list[int | None]
+
+
+def _group_columns(
+    group: str,
+    tasks: Sequence[Task],
+    decimals: int,
+    extra_columns: Sequence[tuple[str, Mapping[str, float]]],
+) -> list[_Column]:
+    keys = dict(_MONEY_HEADERS[group])
+    for key, header in _OPTIONAL_HEADERS.items():
+        if key not in keys and any(getattr(t, key) for t in tasks):
+            keys[key] = header
+    columns = [
+        _Column(key, keys[key], _round_units([getattr(t, key) for t in tasks], decimals))
+        for key in _ORDER
+        if key in keys
+    ]
+    for index, (name, mapping) in enumerate(extra_columns):
+        values: list[float | None] = []
+        for task in tasks:
+            value = mapping.get(task.id)
+            values.append(None if value is None or math.isnan(value) else float(value))
+        columns.append(_Column(f"extra{index}", name, _round_units(values, decimals)))
+    return columns
+
+
+def _blocks(group: str, tasks: Sequence[Task]) -> list[tuple[str, list[int]]]:
+    """Consecutive runs of tasks under one agency row (A–C) or one sub-heading (D)."""
+    blocks: list[tuple[str, list[int]]] = []
+    for index, task in enumerate(tasks):
+        label = _SUBHEADINGS[task.is_new] if group == "D" else task.agency
+        if blocks and blocks[-1][0] == label:
+            blocks[-1][1].append(index)
+        else:
+            blocks.append((label, [index]))
+    return blocks
+
+
+def _group_rows(
+    group: str,
+    tasks: Sequence[Task],
+    decimals: int,
+    extra_columns: Sequence[tuple[str, Mapping[str, float]]],
+    number_style: str,
+) -> tuple[list[LayoutRow], dict[str, int | None]]:
+    columns = _group_columns(group, tasks, decimals, extra_columns)
+    ratio = group == "C"
+    lead = ("Stt", "Tên nhiệm vụ", "Đơn vị chủ trì") if group == "D" else ("TT", "Tên nhiệm vụ")
+    headers = (
+        *lead,
+        "Thời gian thực hiện",
+        *(c.header for c in columns[: len(columns) - len(extra_columns)]),
+    )
+    headers += (_RATIO_HEADER,) if ratio else ()
+    headers += tuple(c.header for c in columns[len(columns) - len(extra_columns) :])
+    n_money = len(columns) - len(extra_columns)
+
+    def money(units: dict[str, int | None]) -> tuple[object, ...]:
+        cells = [_units_cell(units[c.key], decimals, number_style) for c in columns]
+        if ratio:
+            cells.insert(n_money, _ratio_cell(units.get("planned"), units.get("approved")))
+        return tuple(cells)
+
+    title = GROUP_TITLES[group].upper()
+    rows = [
+        LayoutRow("heading", (f"{group}. {title} ({len(tasks):02d} nhiệm vụ)",), group),
+        LayoutRow("unit", (UNIT_LINE,), group),
+        LayoutRow("header", headers, group),
+    ]
+    blank_agency = ("",) if group == "D" else ()
+    for position, (label, members) in enumerate(_blocks(group, tasks)):
+        numeral = _roman(position + 1)
+        if group == "D":
+            empty = ("",) * (len(headers) - 2)
+            rows.append(LayoutRow("subheading", (numeral, label, *empty), group))
+        else:
+            subtotal = {c.key: _sum([c.units[i] for i in members]) for c in columns}
+            rows.append(LayoutRow("agency", (numeral, label, "", *money(subtotal)), group))
+        for i in members:
+            task = tasks[i]
+            agency = (task.agency,) if group == "D" else ()
+            cells = {c.key: c.units[i] for c in columns}
+            number = task.id[1:]
+            rows.append(
+                LayoutRow("task", (number, task.name, *agency, task.period, *money(cells)), group)
+            )
+    totals = {c.key: _sum(c.units) for c in columns}
+    rows.append(LayoutRow("total", ("", "TỔNG", *blank_agency, "", *money(totals)), group))
+    return rows, totals
+
+
+def _summary_rows(
+    totals: dict[str, dict[str, int | None]],
+    decimals: int,
+    extra_names: Sequence[str],
+    number_style: str,
+) -> list[LayoutRow]:
+    headers = (*_SUMMARY_HEADERS, *extra_names, "Ghi chú")
+    rows = [
+        LayoutRow("heading", (f"E. {SUMMARY_TITLE}",), "E"),
+        LayoutRow("unit", (UNIT_LINE,), "E"),
+        LayoutRow("summary_header", headers, "E"),
+    ]
+    keys = ["approved_budget", "approved_request", "planned"]
+    keys += [f"extra{i}" for i in range(len(extra_names))]
+    sums: dict[str, list[int | None]] = {key: [] for key in keys}
+    for number, (group, group_totals) in enumerate(totals.items(), start=1):
+        values = {
+            "approved_budget": None if group == "C" else group_totals.get("approved"),
+            "approved_request": group_totals.get("approved") if group == "C" else None,
+            **{key: group_totals.get(key) for key in keys[2:]},
+        }
+        for key in keys:
+            sums[key].append(values[key])
+        cells = tuple(_units_cell(values[key], decimals, number_style) for key in keys)
+        rows.append(LayoutRow("summary", (str(number), group, *cells, ""), "E"))
+    label = " + ".join(totals)
+    cells = tuple(_units_cell(_sum(sums[key]), decimals, number_style) for key in keys)
+    rows.append(LayoutRow("total", ("", label, *cells, ""), "E"))
+    return rows
+
+
+def appendix_lines(
+    tasks: Sequence[Task],
+    *,
+    decimals: int = 2,
+    extra_columns: Sequence[tuple[str, Mapping[str, float]]] = (),
+    number_style: Literal["text", "numeric"] = "numeric",
+) -> list[LayoutRow]:
+    """Lay tasks out as Phụ lục 2: one table per group, subtotals, section E.
+
+    Parameters
+    ----------
+    tasks
+        Tasks in document order (a :class:`~portfolio.tasks.TaskList` or any
+        sequence). Groups are laid out A, B, C, D; within a group the tasks keep
+        their order, consecutive tasks of one agency share an agency row, and a
+        task's number is the digits of its id.
+    decimals
+        Digits shown after the decimal comma. ``2`` shows every figure of the
+        document exactly; ``0`` shows whole million VND.
+    extra_columns
+        ``(header, {task id: amount})`` pairs appended to every task table, with
+        subtotals and a column in section E (e.g. ``("Phân bổ tối ưu", x)``,
+        ``("Chênh lệch", d)``). Tasks missing from a mapping get an empty cell.
+    number_style
+        ``"numeric"``: money cells are floats (for a spreadsheet);
+        ``"text"``: Vietnamese text (``1.158.731``, ``329,7``, ``-`` for zero).
+
+    Returns
+    -------
+    list of LayoutRow
+        Headings, unit lines, header rows, agency/sub-heading rows, task rows,
+        ``TỔNG`` rows, then section E.
+
+    Raises
+    ------
+    ValueError
+        If ``decimals`` is negative or ``number_style`` unknown.
+
+    Examples
+    --------
+    >>> from portfolio.readers import read_appendix
+    >>> rows = appendix_lines(read_appendix(), number_style="text")
+    >>> rows[0].cells[0]
+    'A. CÁC NHIỆM VỤ TRIỂN KHAI THƯỜNG XUYÊN HÀNG NĂM (14 nhiệm vụ)'
+    >>> [r.cells for r in rows if r.kind == "total" and r.group == "B"]
+    [('', 'TỔNG', '', '1.158.730', '129.620,3', '71.659,75', '274.070')]
+    >>> whole = appendix_lines(read_appendix(), decimals=0, number_style="text")
+    >>> [r.cells for r in whole if r.kind == "total" and r.group == "B"]
+    [('', 'TỔNG', '', '1.158.730', '129.620', '71.660', '274.070')]
+    """
+    if decimals < 0:
+        raise ValueError(f"decimals must be 0 or more, got {decimals}")
+    if number_style not in ("text", "numeric"):
+        raise ValueError(f"number_style must be 'text' or 'numeric', got {number_style!r}")
+    rows: list[LayoutRow] = []
+    totals: dict[str, dict[str, int | None]] = {}
+    for group in GROUPS:
+        members = [task for task in tasks if task.group == group]
+        if not members:
+            continue
+        group_rows, totals[group] = _group_rows(
+            group, members, decimals, extra_columns, number_style
+        )
+        rows.extend(group_rows)
+    if totals:
+        names = [name for name, _ in extra_columns]
+        rows.extend(_summary_rows(totals, decimals, names, number_style))
+    return rows

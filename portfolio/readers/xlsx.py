@@ -1,0 +1,203 @@
+"""Phụ lục 2 in an Excel workbook laid out like the document.
+
+Every sheet is read in workbook order, every row becoming a :class:`~.layout.Line`
+for the shared layout parser. A sheet contributes from its first group heading
+(``A. CÁC NHIỆM VỤ …``) to its end, so a cover note or a sheet of notes is
+skipped; one sheet per group or the whole appendix on one sheet both work.
+Cells are read as values (``data_only=True``): a formula contributes the result
+Excel last saved with it, and nothing if the file was never opened in Excel.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from ..errors import InputError
+from ..tasks import TaskList
+from .layout import Line, clean_cell, heading_group, parse_layout
+
+__all__ = ["RowClassifier", "check_office_file", "read_xlsx"]
+
+_OLE2 = b"\xd0\xcf\x11\xe0"
+
+
+def check_office_file(path: Path, kind: str) -> None:
+    """Raise a one-line :class:`InputError` for a file that cannot be an Office package.
+
+    Parameters
+    ----------
+    path
+        The file.
+    kind
+        ``".xlsx"`` or ``".docx"``, for the messages.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, a folder, empty, or an OLE2 compound file (an
+        encrypted workbook/document, or an old ``.xls``/``.doc``).
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", file=str(path)) from None
+    if not head:
+        raise InputError("the file is empty", file=str(path))
+    if head.startswith(_OLE2):
+        old = ".xls" if kind == ".xlsx" else ".doc"
+        raise InputError(
+            f"is encrypted or an old {old}; save it as an unprotected {kind}", file=str(path)
+        )
+
+
+class RowClassifier:
+    """Tell headings from table rows in a spreadsheet or a Word table.
+
+    A row with a single non-empty cell is a heading when it stands in the first
+    column or outside a table (before the first ``TT``/``Stt`` header row after a
+    group heading): group headings, the ``Đơn vị tính`` line, notes. A lone
+    label in the name column inside a table stays a table row.
+    """
+
+    def __init__(self) -> None:
+        self.in_table = False
+
+    def line(self, cells: tuple[str, ...], where: str) -> Line:
+        """Classify one row and return it as a :class:`Line`."""
+        filled = [(i, c) for i, c in enumerate(cells) if c]
+        if len(filled) == 1:
+            index, text = filled[0]
+            if heading_group(text):
+                self.in_table = False
+                return Line((text,), where, heading=True)
+            if index == 0 or not self.in_table:
+                return Line((text,), where, heading=True)
+        if filled and filled[0][0] == 0 and filled[0][1].casefold() in {"tt", "stt"}:
+            self.in_table = True
+        return Line(cells, where)
+
+
+def cell_text(value: object) -> str:
+    """Text of a spreadsheet value, numbers written so :func:`parse_vnd` reads them back.
+
+    Examples
+    --------
+    >>> cell_text(1645.0), cell_text(329.7), cell_text(18000), cell_text(None)
+    ('1645', '329,7', '18000', '')
+    """
+    if isinstance(value, bool):
+        return clean_cell(str(value))
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return clean_cell(str(value))
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    return clean_cell(value)
+
+
+def _sheet_lines(title: str, rows: Iterable[tuple[object, ...]]) -> Iterator[Line]:
+    """Lines of one sheet from its first group heading on (none if it has no heading)."""
+    classifier = RowClassifier()
+    started = False
+    for number, row in enumerate(rows, start=1):
+        cells = tuple(cell_text(value) for value in row)
+        while cells and not cells[-1]:
+            cells = cells[:-1]
+        if not cells:
+            continue
+        line = classifier.line(cells, f"sheet {title!r} row {number}")
+        if not started:
+            started = line.heading and heading_group(line.cells[0]) is not None
+            if not started:
+                continue
+        yield line
+
+
+_BROKEN = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    EOFError,
+    zlib.error,
+    SyntaxError,  # xml.etree ParseError and lxml's XMLSyntaxError
+    TypeError,
+    ValueError,
+)
+
+
+def _workbook_lines(path: Path) -> list[Line]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except InvalidFileException as exc:
+        raise InputError(f"is not an .xlsx workbook ({exc})", file=str(path)) from None
+    except _BROKEN as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise InputError(
+            f"is not a readable .xlsx workbook (corrupt or not a zip package: {reason})",
+            file=str(path),
+        ) from None
+    try:
+        lines: list[Line] = []
+        for sheet in workbook.worksheets:
+            sheet.reset_dimensions()  # some writers store a wrong or no <dimension>
+            rows = sheet.iter_rows(min_row=1, values_only=True)
+            lines.extend(_sheet_lines(sheet.title, rows))
+        return lines
+    except _BROKEN as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise InputError(f"a worksheet is corrupt ({reason})", file=str(path)) from None
+    finally:
+        workbook.close()
+
+
+def read_xlsx(path: str | Path) -> TaskList:
+    """Read Phụ lục 2 from an ``.xlsx`` workbook laid out like the document.
+
+    Parameters
+    ----------
+    path
+        The workbook. Its sheets are read in order; a sheet without a group
+        heading (a cover note, notes) contributes nothing, and a sheet's rows
+        before its first group heading (titles) are skipped.
+
+    Returns
+    -------
+    TaskList
+        Tasks in document order, with the subtotals the workbook states.
+
+    Raises
+    ------
+    InputError
+        One line naming the file: not found, empty, corrupt or not a zip
+        package, encrypted (or an old ``.xls``), or a layout/cell error located
+        as ``sheet 'B' row 12``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from portfolio.readers import read_appendix
+    >>> from portfolio.layout_rows import appendix_lines
+    >>> from portfolio.writers import write_layout_xlsx
+    >>> tasks = read_appendix()
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "pl2.xlsx"
+    >>> write_layout_xlsx(appendix_lines(tasks), out)
+    >>> read_xlsx(out).tasks == tasks.tasks
+    True
+    """
+    path = Path(path)
+    check_office_file(path, ".xlsx")
+    lines = _workbook_lines(path)
+    return parse_layout(lines, file=str(path))
