@@ -22,8 +22,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "read_appendix": "portfolio.readers",
     "bundled_appendix_path": "portfolio.readers",
-    "reconcile": "portfolio.reconcile",
-    "Finding": "portfolio.reconcile",
+    "reconcile": "portfolio.reconciliation",
+    "Finding": "portfolio.reconciliation",
     "derive": "portfolio.demand",
     "Task": "portfolio.tasks",
     "TaskList": "portfolio.tasks",
@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .model import Allocation, optimize
     from .readers import bundled_appendix_path, read_appendix
-    from .reconcile import Finding, reconcile
+    from .reconciliation import Finding, reconcile
     from .tasks import Task, TaskList
 
 

@@ -118,7 +118,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from .reconcile import reconcile
+    from .reconciliation import reconcile
 
     findings = reconcile(args.appendix)
     if args.json:

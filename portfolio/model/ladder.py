@@ -164,8 +164,8 @@ class _Model:
         lo, hi = self.lower[idx], self.upper[idx]
         values = np.clip(values, lo, hi)
         near = _REL * np.maximum(1.0, np.abs(values))
-        values = np.where(np.abs(values - hi) <= near, hi, values)
         values = np.where(np.abs(values - lo) <= near, lo, values)
+        values = np.where(np.abs(values - hi) <= near, hi, values)  # full funding wins
         self.lower[idx] = values
         self.upper[idx] = values
         inst = self.inst
@@ -227,12 +227,21 @@ def _fill(model: _Model, tier: int, weights: np.ndarray, cap_level: float, res: 
         problem = b.build()
         last = model.run(b)
         assert last.x is not None
-        values = last.x[t]
+        values = np.maximum(last.x[t], 0.0)
+        # project each level onto what its envelope can pay exactly: a solver's
+        # level may exceed it by its tolerance (CBC reports ~8 digits)
+        for k, src in enumerate(srcs):
+            in_s = active[inst.source[active] == src]
+            others = np.setdiff1d(np.flatnonzero(inst.source == src), in_s)
+            room = inst.envelope[src] - model.lower[others].sum()
+            weight_sum = weights[in_s].sum()
+            if weight_sum > 0:
+                values[k] = max(0.0, min(values[k], room / weight_sum))
         for s, v in zip(srcs, values):
             level[SOURCES[s]] = float(v)
         floor = values[np.searchsorted(srcs, inst.source[active])] * weights[active]
         blocked = model.upper[active] <= floor * (1 + _REL) + 1e-6
-        model.lower[active] = np.minimum(np.maximum(model.lower[active], floor * (1 - 2e-8)), model.upper[active])
+        model.lower[active] = np.minimum(np.maximum(model.lower[active], floor), model.upper[active])
         if model.rule != "equal_awards" or not blocked.any():
             break
         model.lower[active[blocked]] = model.upper[active[blocked]]
