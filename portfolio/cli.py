@@ -31,8 +31,8 @@ def _budget(text: str) -> tuple[str, float]:
     from .money import MoneyFormatError, parse_vnd
 
     try:
-        grouped = "," in amount or amount.count(".") > 1 or (
-            "." in amount and len(amount.rsplit(".", 1)[1]) == 3
+        grouped = (
+            "," in amount or amount.count(".") > 1 or ("." in amount and len(amount.rsplit(".", 1)[1]) == 3)
         )
         value = parse_vnd(amount.strip(), decimal_comma=grouped)
     except MoneyFormatError as exc:
@@ -59,9 +59,12 @@ def _parser() -> argparse.ArgumentParser:
             "document (default: the bundled Phụ lục 2)",
         )
 
-    show = sub.add_parser("show", help="summary of the appendix: rows and totals per group and agency",
-                          epilog="example:\n  portfolio show data/appendix2_2024.csv",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    show = sub.add_parser(
+        "show",
+        help="summary of the appendix: rows and totals per group and agency",
+        epilog="example:\n  portfolio show data/appendix2_2024.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     appendix_arg(show)
     show.add_argument("--agencies", action="store_true", help="also list the totals per agency")
 
@@ -74,23 +77,55 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("appendix", help="a file laid out like the document (.txt, .xlsx, .docx)")
     rec.add_argument("--json", action="store_true", help="print the findings as a JSON list and nothing else")
 
-    opt = sub.add_parser("optimize", help="allocate the envelopes across the tasks",
-                         epilog=EPILOG_OPTIMIZE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    opt = sub.add_parser(
+        "optimize",
+        help="allocate the envelopes across the tasks",
+        epilog=EPILOG_OPTIMIZE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     appendix_arg(opt)
-    opt.add_argument("--budget", action="append", type=_budget, default=[], metavar="SOURCE=AMOUNT",
-                     help="envelope of a funding source, million VND (recurrent=332401, investment=66390); "
-                     "repeat for both; default: the document's planned totals")
-    opt.add_argument("--rule", default="proportional",
-                     choices=["proportional", "equal_awards", "weighted", "closest_to_plan"],
-                     help="rationing rule within a tier (default: proportional)")
-    opt.add_argument("--solver", default="highs", choices=["highs", "cbc"], help="LP backend (default: highs)")
+    opt.add_argument(
+        "--budget",
+        action="append",
+        type=_budget,
+        default=[],
+        metavar="SOURCE=AMOUNT",
+        help="envelope of a funding source, million VND (recurrent=332401, investment=66390); "
+        "repeat for both; default: the document's planned totals",
+    )
+    opt.add_argument(
+        "--rule",
+        default="proportional",
+        choices=["proportional", "equal_awards", "weighted", "closest_to_plan"],
+        help="rationing rule within a tier (default: proportional)",
+    )
+    opt.add_argument(
+        "--solver", default="highs", choices=["highs", "cbc"], help="LP backend (default: highs)"
+    )
     opt.add_argument("--plan-year", type=int, default=2024, help="first year planned (default: 2024)")
-    opt.add_argument("--years", type=int, default=1, help="years in the plan (default: 1; 3 for the rolling plan)")
-    opt.add_argument("--out", type=Path, help="write the per-task table: .csv or .xlsx")
+    opt.add_argument(
+        "--years",
+        type=int,
+        default=1,
+        help="years in the plan (default: 1; 3 for the rolling plan)",
+    )
+    opt.add_argument(
+        "--out",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="write a result; repeat for several: .csv (per-task table: id, year, "
+        "planned, allocated, ...), .xlsx (laid out like Phụ lục 2, plus summary and "
+        "scenario sheets), .png (optimized vs actual per task)",
+    )
 
-    conv = sub.add_parser("convert", help="read any layout and write the tidy CSV",
-                          epilog="example:\n  portfolio convert data/sources/kh325_ubnd_2023.txt --out appendix.csv",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    conv = sub.add_parser(
+        "convert",
+        help="read any layout and write the tidy CSV",
+        epilog="example:\n  portfolio convert data/sources/kh325_ubnd_2023.txt --out appendix.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     conv.add_argument("appendix", help="the source file")
     conv.add_argument("--out", type=Path, required=True, help="the tidy CSV to write")
     return parser
@@ -111,9 +146,12 @@ def _show(args: argparse.Namespace) -> int:
     print(f"{'total':<6}{len(frame):>5}" + "".join(f"{format_vnd(frame[c].sum(), 2):>16}" for c in money))
     if args.agencies:
         print()
-        for (group, agency), part in frame.groupby(["group", "agency"], sort=False):
-            print(f"{group} {agency[:44]:<45}{len(part):>3}"
-                  + "".join(f"{format_vnd(part[c].sum(), 2):>14}" for c in money))
+        for key, part in frame.groupby(["group", "agency"], sort=False):
+            letter, agency = str(key[0]), str(key[1])
+            print(
+                f"{letter} {agency[:44]:<45}{len(part):>3}"
+                + "".join(f"{format_vnd(part[c].sum(), 2):>14}" for c in money)
+            )
     return 0
 
 
@@ -136,33 +174,67 @@ def _reconcile(args: argparse.Namespace) -> int:
 def _optimize(args: argparse.Namespace) -> int:
     from .model import optimize
     from .money import format_vnd
-    from .output import refuse_overwrite
 
-    if args.out is not None:
-        inputs = [Path(args.appendix)] if args.appendix else []
-        refuse_overwrite(args.out, inputs)
-        if args.out.suffix.lower() not in {".csv", ".xlsx"}:
-            raise PortfolioError(f"{args.out}: --out must end in .csv or .xlsx")
+    outputs = _check_outputs(args.out, [args.appendix] if args.appendix else [])
     budget = dict(args.budget)
-    allocation = optimize(args.appendix, budget=budget, rule=args.rule, solver=args.solver,
-                          plan_year=args.plan_year, years=args.years)
+    allocation = optimize(
+        args.appendix,
+        budget=budget,
+        rule=args.rule,
+        solver=args.solver,
+        plan_year=args.plan_year,
+        years=args.years,
+    )
     report = allocation.by_tier()
-    print(f"rule: {allocation.rule}; envelopes: "
-          + ", ".join(f"{s} {y} {format_vnd(v, 2)}" for (s, y), v in sorted(allocation.envelopes.items())))
+    print(
+        f"rule: {allocation.rule}; envelopes: "
+        + ", ".join(f"{s} {y} {format_vnd(v, 2)}" for (s, y), v in sorted(allocation.envelopes.items()))
+    )
     print(f"{'source / tier':<28}{'demand':>16}{'planned':>16}{'allocated':>16}{'coverage':>10}")
     for key, row in report.iterrows():
         label = " ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
-        print(f"{label:<28}{format_vnd(row['demand'], 2):>16}{format_vnd(row['planned'], 2):>16}"
-              f"{format_vnd(row['allocated'], 2):>16}{row['coverage']:>10.4f}")
-    if args.out is not None:
-        if args.out.suffix.lower() == ".csv":
-            allocation.to_csv(str(args.out))
-        else:
-            from .export import allocation_to_excel
-
-            allocation_to_excel(allocation, args.out)
-        print(f"wrote {args.out}")
+        print(
+            f"{label:<28}{format_vnd(row['demand'], 2):>16}{format_vnd(row['planned'], 2):>16}"
+            f"{format_vnd(row['allocated'], 2):>16}{row['coverage']:>10.4f}"
+        )
+    _write_outputs(allocation, outputs, args.appendix)
     return 0
+
+
+def _check_outputs(outputs: list[Path], inputs: list[str]) -> list[Path]:
+    """Refuse unknown suffixes and writing over an input, before any work is done."""
+    from .output import refuse_overwrite
+
+    for out in outputs:
+        refuse_overwrite(out, [Path(i) for i in inputs])
+        if out.suffix.lower() not in {".csv", ".xlsx", ".png"}:
+            raise PortfolioError(f"{out}: --out must end in .csv, .xlsx or .png")
+        if not out.resolve().parent.is_dir():
+            raise PortfolioError(f"{out}: the folder does not exist")
+    return outputs
+
+
+def _write_outputs(allocation: object, outputs: list[Path], appendix: str | None) -> None:
+    from .model import Allocation
+
+    assert isinstance(allocation, Allocation)
+    for out in outputs:
+        suffix = out.suffix.lower()
+        if suffix == ".csv":
+            allocation.to_csv(str(out))
+        elif suffix == ".xlsx":
+            from .export import allocation_to_excel
+            from .readers import read_appendix
+
+            allocation_to_excel(allocation, out, tasks=read_appendix(appendix))
+        else:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from .plots import plot_tasks, save_figure
+
+            save_figure(plot_tasks(allocation), out)
+        print(f"wrote {out}")
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -194,13 +266,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {"show": _show, "reconcile": _reconcile, "optimize": _optimize, "convert": _convert}
 
-    def warn(message: warnings.WarningMessage | object, category: type[Warning], *rest: object, **kw: object) -> None:
+    def warn(
+        message: warnings.WarningMessage | object,
+        category: type[Warning],
+        *rest: object,
+        **kw: object,
+    ) -> None:
         if issubclass(category, PortfolioWarning):
             print(f"warning: {message}", file=sys.stderr)
         else:  # pragma: no cover - third-party warnings keep their usual form
             print(f"{category.__name__}: {message}", file=sys.stderr)
 
-    warnings.showwarning = warn  # type: ignore[assignment]
+    warnings.showwarning = warn
     try:
         return handlers[args.command](args)
     except InfeasibleError as exc:

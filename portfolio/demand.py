@@ -90,7 +90,7 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     --------
     >>> from portfolio import read_appendix
     >>> d = derive(read_appendix())
-    >>> round(d.loc["B38", "annual_demand"], 2), d.loc["A14", "lease_payment"]
+    >>> round(float(d.loc["B38", "annual_demand"]), 2), float(d.loc["A14", "lease_payment"])
     (237540.67, 23641.2)
     """
     import pandas as pd
@@ -98,7 +98,8 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     frame = tasks.frame
     approved = frame["approved"].to_numpy(float)
     remaining = np.maximum(
-        0.0, approved - frame["spent_before"].to_numpy(float) - frame["carried_over"].to_numpy(float)
+        0.0,
+        approved - frame["spent_before"].to_numpy(float) - frame["carried_over"].to_numpy(float),
     )
     start = frame["start_year"].to_numpy(int)
     end = frame["end_year"].to_numpy(int)

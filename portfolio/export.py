@@ -1,19 +1,12 @@
 """Export an :class:`~portfolio.model.Allocation`: a workbook laid out like Phụ lục 2, CSV tables.
 
-:func:`allocation_to_excel` writes the appendix's group tables (sheets ``A`` …
-``D`` and the summary ``E``) with two more columns, the optimized allocation and
-its difference from the document's, then a summary sheet (``Tổng hợp``), for a
-multi-year plan a sheet ``Kế hoạch N năm``, and the scenario (``Kịch bản``).
-
-Display rounding. Money is shown at ``decimals`` digits with largest-remainder
-rounding (:func:`portfolio.money.largest_remainder_round`) applied top down:
-each envelope's (source and year) spent total is its exact total rounded
-half-up, each group's share is largest-remainder rounded to add up to it, and
-each task's share to its group's. Every subtotal and total on every sheet is the
-sum of the rows it totals as shown, and a group's ``TỔNG`` on its sheet is the
-same figure as on the summary sheet. A shown difference is the shown allocation
-minus the shown planned amount, so it too adds up, row by row and down the
-columns.
+Display rounding (:func:`allocation_to_excel`): money is shown at ``decimals``
+digits by largest-remainder rounding (:func:`portfolio.money.largest_remainder_round`)
+top down: an envelope's (source, year) spent total is its exact total rounded
+half-up, each group's share adds up to it and each task's share to its group's.
+Every subtotal and total on every sheet is the sum of its rows as shown; a
+shown difference is shown allocation − shown planned, a shown demand is shown
+allocation + shown shortfall (a fully funded row shows demand = allocation).
 """
 
 from __future__ import annotations
@@ -33,33 +26,21 @@ if TYPE_CHECKING:
     from .model.allocation import Allocation
 
 __all__ = [
-    "DIFFERENCE_HEADER",
-    "OPTIMIZED_HEADER",
-    "SCENARIO_SHEET",
-    "SOURCE_LABELS",
-    "SUMMARY_SHEET",
-    "allocation_to_excel",
-    "plan_sheet_title",
-    "rounded_table",
-    "tables_to_csv",
-    "tier_label",
-]
+    "DIFFERENCE_HEADER", "OPTIMIZED_HEADER", "SCENARIO_SHEET", "SOURCE_LABELS", "SUMMARY_SHEET",
+    "allocation_to_excel", "plan_sheet_title", "rounded_table", "tables_to_csv", "tier_label",
+]  # fmt: skip
 
 OPTIMIZED_HEADER = "Phân bổ tối ưu (optimized)"
 DIFFERENCE_HEADER = "Chênh lệch (difference)"
 SUMMARY_SHEET = "Tổng hợp"
 SCENARIO_SHEET = "Kịch bản"
-SOURCE_LABELS = {
-    "recurrent": "Chi thường xuyên (recurrent)",
-    "investment": "Đầu tư công (investment)",
-}
-_TIER_LABELS = {
-    1: "Cam kết (commitments)",
-    2: "Hoàn thành trong năm (finishing)",
-    3: "Chuyển tiếp (continuing)",
-    4: "Khởi công mới (new)",
-}
-_MONEY = ["demand", "planned", "allocated"]
+SOURCE_LABELS = {"recurrent": "Chi thường xuyên (recurrent)",
+                 "investment": "Đầu tư công (investment)"}  # fmt: skip
+_TIER_LABELS = {1: "Cam kết (commitments)", 2: "Hoàn thành trong năm (finishing)",
+                3: "Chuyển tiếp (continuing)", 4: "Khởi công mới (new)"}  # fmt: skip
+_SHOWN = ["demand", "planned", "allocated", "difference"]
+_TOTAL = "TỔNG (total)"
+Rows = list[list[Any]]
 
 
 def tier_label(tier: int, *, short: bool = False) -> str:
@@ -84,6 +65,15 @@ def plan_sheet_title(years: int) -> str:
     return f"Kế hoạch {years} năm"
 
 
+def _source(source: str) -> str:
+    return SOURCE_LABELS.get(source, source)
+
+
+def _order(source: str, year: int, tier: int = 0) -> tuple[int, int, int]:
+    """Sort key: year, then the sources in :data:`SOURCE_LABELS` order, then tier."""
+    return year, list(SOURCE_LABELS).index(source) if source in SOURCE_LABELS else 9, tier
+
+
 # -- display rounding -------------------------------------------------------------
 
 
@@ -98,8 +88,7 @@ def _round_tree(
     if not levels:
         return largest_remainder_round(values, decimals, total)
     labels = levels[0]
-    keys = list(dict.fromkeys(labels.tolist()))
-    masks = [labels == key for key in keys]
+    masks = [labels == key for key in dict.fromkeys(labels.tolist())]
     sums = [float(values[mask].sum()) for mask in masks]
     if total is None:
         shares = [float(largest_remainder_round([s], decimals)[0]) for s in sums]
@@ -107,18 +96,13 @@ def _round_tree(
         shares = largest_remainder_round(sums, decimals, total).tolist()
     out = np.zeros(len(values), dtype=float)
     for mask, share in zip(masks, shares, strict=True):
-        out[mask] = _round_tree(
-            values[mask], [level[mask] for level in levels[1:]], decimals, share
-        )
+        inner = [level[mask] for level in levels[1:]]
+        out[mask] = _round_tree(values[mask], inner, decimals, share)
     return out
 
 
-def rounded_table(
-    frame: pd.DataFrame,
-    columns: Sequence[str],
-    group_keys: Sequence[str] = (),
-    decimals: int = 0,
-) -> pd.DataFrame:
+def rounded_table(frame: pd.DataFrame, columns: Sequence[str], group_keys: Sequence[str] = (),
+                  decimals: int = 0) -> pd.DataFrame:  # fmt: skip
     """Return a display copy of ``frame`` whose money columns add up within each group.
 
     Parameters
@@ -163,80 +147,56 @@ def rounded_table(
     return out
 
 
-def _load_tasks(tasks: TaskList | str | Path | None) -> TaskList:
-    if isinstance(tasks, TaskList):
-        return tasks
-    from .readers import read_appendix
-
-    return read_appendix(tasks)
-
-
 def _shown_tasks(allocation: Allocation, tasks: TaskList, decimals: int) -> pd.DataFrame:
-    """Per task and year: demand, planned, allocated and difference as shown."""
+    """Per task and year, in document order: demand, planned, allocated, difference as shown."""
     order = {task_id: position for position, task_id in enumerate(tasks.ids)}
-    table = allocation.table
-    ids = [str(i) for i in table.index]
-    unknown = sorted(set(ids) - set(order))
-    absent = sorted(set(order) - set(ids))
+    ids = [str(i) for i in allocation.table.index]
+    unknown, absent = sorted(set(ids) - set(order)), sorted(set(order) - set(ids))
     if unknown or absent:
-        raise ValueError(
-            "the allocation was not computed from these tasks: "
-            f"not in the tasks {unknown[:5]}, not in the allocation {absent[:5]}"
-        )
-    frame = table.reset_index(names="id")
+        raise ValueError("the allocation was not computed from these tasks: not in the tasks "
+                         f"{unknown[:5]}, not in the allocation {absent[:5]}")  # fmt: skip
+    frame = allocation.table.reset_index(names="id")
     frame["id"] = ids
     frame["_position"] = [order[i] for i in ids]
     frame = frame.sort_values(["year", "_position"], kind="stable").reset_index(drop=True)
+    year = frame["year"].to_numpy()
     envelope = (frame["year"].astype(str) + "/" + frame["funding_source"].astype(str)).to_numpy()
     group = frame["group"].to_numpy(dtype=str)
-    # demand is shown as allocated + shortfall, so a fully funded task shows equal figures
     frame["shortfall"] = frame["demand"] - frame["allocated"]
     for column in ("allocated", "shortfall"):
         values = frame[column].to_numpy(dtype=float)
         frame[column] = np.round(_round_tree(values, [envelope, group], decimals, None), decimals)
     frame["demand"] = np.round(frame["allocated"] + frame["shortfall"], decimals) + 0.0
-    # planned exactly as the appendix layout rounds it: per group, document order
+    # planned exactly as the appendix layout rounds it: per group, in document order
     planned = frame["planned"].to_numpy(dtype=float).copy()
-    for key in dict.fromkeys(zip(frame["year"].tolist(), group.tolist(), strict=True)):
-        mask = (frame["year"].to_numpy() == key[0]) & (group == key[1])
+    for key_year, key_group in dict.fromkeys(zip(year.tolist(), group.tolist(), strict=True)):
+        mask = (year == key_year) & (group == key_group)
         planned[mask] = largest_remainder_round(planned[mask], decimals)
     frame["planned"] = np.round(planned, decimals)
     frame["difference"] = np.round(frame["allocated"] - frame["planned"], decimals) + 0.0
     return frame.drop(columns=["_position", "shortfall"])
 
 
-def _order(source: str, year: int, tier: int = 0) -> tuple[int, int, int]:
-    """Sort key: year, then the sources in :data:`SOURCE_LABELS` order, then tier."""
-    sources = list(SOURCE_LABELS)
-    return year, sources.index(source) if source in sources else len(sources), tier
-
-
 def _money(value: float, decimals: int) -> float:
     return round(float(value), decimals) + 0.0
 
 
-def _percent(value: float) -> object:
-    return "" if value != value else round(100.0 * float(value), 2)
+def _coverage(frame: pd.DataFrame) -> object:
+    """Exact coverage in percent (2 decimals) of a slice of the allocation's table."""
+    demand = float(frame["demand"].sum())
+    return round(100.0 * float(frame["allocated"].sum()) / demand, 2) if demand > 0 else ""
 
 
 # -- extra sheets -------------------------------------------------------------------
 
 
-def _summary_sheet(
-    allocation: Allocation, shown: pd.DataFrame, decimals: int
-) -> list[list[object]]:
+def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -> Rows:
     multi = len(allocation.years) > 1
-    first = allocation.years[0]
-    money = [*_MONEY, "difference"]
-    heads = [
-        "Nhu cầu (demand)",
-        f"Dự kiến phân bổ {first} (planned)",
-        OPTIMIZED_HEADER,
-        DIFFERENCE_HEADER,
-        "Mức đáp ứng % (coverage %)",
-    ]
+    table = allocation.table
+    heads = ["Nhu cầu (demand)", f"Dự kiến phân bổ {allocation.years[0]} (planned)",
+             OPTIMIZED_HEADER, DIFFERENCE_HEADER, "Mức đáp ứng % (coverage %)"]  # fmt: skip
     lead = ["Năm (year)"] if multi else []
-    rows: list[list[object]] = [
+    rows: Rows = [
         ["Tổng hợp phân bổ (allocation summary), triệu đồng (million VND)"],
         [f"Quy tắc (rule): {allocation.rule}"],
         [],
@@ -244,110 +204,61 @@ def _summary_sheet(
         [*lead, "Nguồn vốn (funding source)", "Thứ bậc (tier)", "Tên thứ bậc (tier name)", *heads],
     ]
 
-    def line(year: list[object], label: list[object], sums: Any, coverage: float) -> list[object]:
-        cells = [_money(sums[c], decimals) for c in money]
-        return [*year, *label, *cells, _percent(coverage)]
-
-    def cover(frame: Any) -> float:
-        demand = float(frame["demand"].sum())
-        return float(frame["allocated"].sum()) / demand if demand > 0 else float("nan")
+    def line(year: int, label: list[str], sums: Any, exact: pd.DataFrame) -> list[Any]:
+        cells = [_money(sums[column], decimals) for column in _SHOWN]
+        return [*([str(year)] if multi else []), *label, *cells, _coverage(exact)]
 
     tiers = allocation.by_tier().reset_index()
-    if not multi:
-        tiers.insert(0, "year", first)
-    order = {source: position for position, source in enumerate(SOURCE_LABELS)}
-    tiers["_order"] = [order.get(source, len(order)) for source in tiers["funding_source"]]
-    tiers = tiers.sort_values(["year", "_order", "tier"], kind="stable").reset_index(drop=True)
-    exact_tiers = tiers.copy()
+    if "year" not in tiers.columns:
+        tiers.insert(0, "year", allocation.years[0])
+    keys = [_order(*key) for key in tiers[["funding_source", "year", "tier"]].itertuples(False)]
+    tiers = tiers.iloc[sorted(range(len(tiers)), key=keys.__getitem__)].reset_index(drop=True)
     tiers["shortfall"] = tiers["demand"] - tiers["allocated"]
-    tiers = rounded_table(
-        tiers, ["planned", "allocated", "shortfall"], ["year", "funding_source"], decimals
-    )
+    tiers = rounded_table(tiers, ["planned", "allocated", "shortfall"], ["year", "funding_source"],
+                          decimals)  # fmt: skip
     tiers["demand"] = np.round(tiers["allocated"] + tiers["shortfall"], decimals) + 0.0
     tiers["difference"] = np.round(tiers["allocated"] - tiers["planned"], decimals) + 0.0
-    table = allocation.table
     for year in allocation.years:
-        year_cell: list[object] = [str(year)] if multi else []
         of_year = tiers["year"] == year
+        in_year = table[table["year"] == year]
         for source in dict.fromkeys(tiers.loc[of_year, "funding_source"].tolist()):
             mask = of_year & (tiers["funding_source"] == source)
-            for index in tiers.index[mask]:
-                row = tiers.loc[index]
-                label = [
-                    SOURCE_LABELS.get(source, source),
-                    str(row["tier"]),
-                    tier_label(int(row["tier"]), short=True),
-                ]
-                rows.append(line(year_cell, label, row, float(exact_tiers.loc[index, "coverage"])))
-            exact = table[(table["year"] == year) & (table["funding_source"] == source)]
-            rows.append(
-                line(
-                    year_cell,
-                    [f"Cộng (subtotal): {source}", "", ""],
-                    tiers.loc[mask, money].sum(),
-                    cover(exact),
-                )
-            )
-        rows.append(
-            line(
-                year_cell,
-                ["TỔNG (total)", "", ""],
-                tiers.loc[of_year, money].sum(),
-                cover(table[table["year"] == year]),
-            )
-        )
+            in_source = in_year[in_year["funding_source"] == source]
+            for _, row in tiers[mask].iterrows():
+                tier = int(row["tier"])
+                label = [_source(source), str(tier), tier_label(tier, short=True)]
+                rows.append(line(year, label, row, in_source[in_source["tier"] == tier]))
+            subtotal = [f"Cộng (subtotal): {source}", "", ""]
+            rows.append(line(year, subtotal, tiers.loc[mask, _SHOWN].sum(), in_source))
+        rows.append(line(year, [_TOTAL, "", ""], tiers.loc[of_year, _SHOWN].sum(), in_year))
     rows += [
         [],
-        ["Theo nhóm nhiệm vụ (by task group); the TỔNG rows of the group sheets"],
+        ["Theo nhóm nhiệm vụ (by task group): the TỔNG rows of the group sheets"],
         [*lead, "Nhóm (group)", "Tên nhóm (group name)", "Nguồn vốn (funding source)", *heads],
     ]
     for year in allocation.years:
-        year_cell = [str(year)] if multi else []
         of_year = shown[shown["year"] == year]
+        in_year = table[table["year"] == year]
         for group in dict.fromkeys(of_year["group"].tolist()):
             members = of_year[of_year["group"] == group]
             source = str(members["funding_source"].iloc[0])
-            exact = table[(table["year"] == year) & (table["group"] == group)]
-            label = [
-                str(group),
-                GROUP_TITLES.get(str(group), ""),
-                SOURCE_LABELS.get(source, source),
-            ]
-            rows.append(line(year_cell, label, members[money].sum(), cover(exact)))
-        rows.append(
-            line(
-                year_cell,
-                ["TỔNG (total)", "", ""],
-                of_year[money].sum(),
-                cover(table[table["year"] == year]),
-            )
-        )
+            label = [str(group), GROUP_TITLES.get(str(group), ""), _source(source)]
+            exact = in_year[in_year["group"] == group]
+            rows.append(line(year, label, members[_SHOWN].sum(), exact))
+        rows.append(line(year, [_TOTAL, "", ""], of_year[_SHOWN].sum(), in_year))
     return rows
 
 
-def _plan_sheet(
-    allocation: Allocation, shown: pd.DataFrame, tasks: TaskList, decimals: int
-) -> list[list[object]]:
+def _plan_sheet(allocation: Allocation, shown: pd.DataFrame, tasks: TaskList, decimals: int) -> Rows:
     years = allocation.years
     wide = shown.pivot(index="id", columns="year", values="allocated").reindex(list(tasks.ids))
-    header = [
-        "Mã (id)",
-        "Nhóm (group)",
-        "Đơn vị chủ trì (agency)",
-        "Tên nhiệm vụ (task)",
-        *[f"Phân bổ {year} (allocated)" for year in years],
-        "Cộng (total)",
-    ]
-    rows: list[list[object]] = [
-        [
-            f"{plan_sheet_title(len(years))} (multi-year plan), {years[0]}–{years[-1]}, "
-            "triệu đồng (million VND)"
-        ],
-        [],
-        header,
-    ]
+    title = f"{plan_sheet_title(len(years))} (multi-year plan) {years[0]}–{years[-1]}"
+    rows: Rows = [[f"{title}, triệu đồng (million VND)"], [],
+        ["Mã (id)", "Nhóm (group)", "Đơn vị chủ trì (agency)", "Tên nhiệm vụ (task)",
+         *[f"Phân bổ {year} (allocated)" for year in years], "Cộng (total)"],
+    ]  # fmt: skip
 
-    def amounts(values: Any) -> list[object]:
+    def amounts(values: Any) -> list[Any]:
         cells = [_money(values[year], decimals) for year in years]
         return [*cells, _money(sum(values[year] for year in years), decimals)]
 
@@ -355,11 +266,10 @@ def _plan_sheet(
         ids = [task.id for task in tasks if task.group == group]
         for task_id in ids:
             task = tasks[task_id]
-            rows.append([task.id, task.group, task.agency, task.name, *amounts(wide.loc[task_id])])
-        rows.append(
-            ["", group, f"Cộng nhóm {group} (group subtotal)", "", *amounts(wide.loc[ids].sum())]
-        )
-    rows.append(["", "", "TỔNG (total)", "", *amounts(wide.sum())])
+            rows.append([task.id, group, task.agency, task.name, *amounts(wide.loc[task_id])])
+        subtotal = f"Cộng nhóm {group} (group subtotal)"
+        rows.append(["", group, subtotal, "", *amounts(wide.loc[ids].sum())])
+    rows.append(["", "", _TOTAL, "", *amounts(wide.sum())])
     return rows
 
 
@@ -368,16 +278,12 @@ def _describe(value: object) -> str:
         return "; ".join(f"{key} = {_describe(item)}" for key, item in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(_describe(item) for item in value)
-    if isinstance(value, float):
-        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
-    return str(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _scenario_sheet(
-    allocation: Allocation, shown: pd.DataFrame, decimals: int
-) -> list[list[object]]:
+def _scenario_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -> Rows:
     options = allocation.options
-    rows: list[list[object]] = [
+    rows: Rows = [
         ["Kịch bản (scenario)"],
         ["Quy tắc phân bổ (rule)", allocation.rule],
         ["Trạng thái (status)", allocation.status],
@@ -386,50 +292,32 @@ def _scenario_sheet(
         ["Số nhiệm vụ (tasks)", str(shown["id"].nunique())],
         [],
         ["Hạn mức (envelopes), triệu đồng (million VND)"],
-        [
-            "Nguồn vốn (funding source)",
-            "Năm (year)",
-            "Hạn mức (envelope)",
-            "Đã phân bổ (allocated)",
-            "Chưa phân bổ (unspent)",
-        ],
-    ]
-    for (source, year), amount in sorted(
-        allocation.envelopes.items(), key=lambda kv: _order(*kv[0])
-    ):
-        spent = shown.loc[
-            (shown["year"] == year) & (shown["funding_source"] == source), "allocated"
-        ].sum()
+        ["Nguồn vốn (funding source)", "Năm (year)", "Hạn mức (envelope)",
+         "Đã phân bổ (allocated)", "Chưa phân bổ (unspent)"],
+    ]  # fmt: skip
+    for (source, year), amount in sorted(allocation.envelopes.items(), key=lambda k: _order(*k[0])):
+        mask = (shown["year"] == year) & (shown["funding_source"] == source)
+        spent = float(shown.loc[mask, "allocated"].sum())
         envelope = float(largest_remainder_round([amount], decimals)[0])
-        rows.append(
-            [
-                SOURCE_LABELS.get(source, source),
-                str(year),
-                _money(envelope, decimals),
-                _money(spent, decimals),
-                _money(envelope - spent, decimals),
-            ]
-        )
+        money = [_money(v, decimals) for v in (envelope, spent, envelope - spent)]
+        rows.append([_source(source), str(year), *money])
     rows += [[], ["Tùy chọn khác mặc định (non-default options)"]]
-    changed = []
-    for name, info in type(options).model_fields.items():
-        if name in {"rule", "plan_year", "years"}:
-            continue
-        value = getattr(options, name)
-        if value != info.get_default(call_default_factory=True):
-            changed.append([name, _describe(value)])
+    fields = type(options).model_fields
+    changed = [
+        [name, _describe(getattr(options, name))]
+        for name, info in fields.items()
+        if name not in {"rule", "plan_year", "years"}
+        and getattr(options, name) != info.get_default(call_default_factory=True)
+    ]
     rows += changed or [["(không có / none)"]]
     rows += [
         [],
         ["Mức đạt được theo thứ bậc (level reached per tier)"],
         ["Nguồn vốn (funding source)", "Năm (year)", "Thứ bậc (tier)", "Mức (level)"],
     ]
-    for (source, year, tier), level in sorted(
-        allocation.levels.items(), key=lambda kv: _order(*kv[0])
-    ):
-        rows.append(
-            [SOURCE_LABELS.get(source, source), str(year), str(tier), round(float(level), 6)]
-        )
+    levels = sorted(allocation.levels.items(), key=lambda k: _order(*k[0]))
+    for (source, year, tier), level in levels:
+        rows.append([_source(source), str(year), str(tier), round(float(level), 6)])
     notes = [[task_id, "; ".join(items)] for task_id, items in allocation.notes.items() if items]
     if notes:
         rows += [[], ["Ghi chú theo nhiệm vụ (notes per task)"], *notes]
@@ -440,12 +328,9 @@ def _scenario_sheet(
 
 
 def allocation_to_excel(
-    allocation: Allocation,
-    path: str | Path,
-    *,
-    tasks: TaskList | str | Path | None = None,
+    allocation: Allocation, path: str | Path, *, tasks: TaskList | str | Path | None = None,
     decimals: int = 0,
-) -> None:
+) -> None:  # fmt: skip
     """Write an allocation as a workbook laid out like Phụ lục 2.
 
     Parameters
@@ -462,43 +347,34 @@ def allocation_to_excel(
         figure of the document exactly, and :func:`portfolio.read_appendix`
         reads the workbook back to the same tasks.
 
-    Notes
-    -----
-    Sheets: ``A`` … ``D`` (the document's columns, then
-    ``Phân bổ tối ưu (optimized)`` and ``Chênh lệch (difference)``; the first
-    year of a multi-year plan), ``E`` (section E with the same two columns),
-    ``Tổng hợp`` (per source and tier, per group), ``Kế hoạch N năm`` (a plan
-    only: per task and year), ``Kịch bản`` (rule, envelopes, plan year, years,
-    options that differ from the defaults, levels, notes).
-
     Raises
     ------
     ValueError
         If ``decimals`` is negative or the allocation's tasks are not ``tasks``.
+
+    Notes
+    -----
+    Sheets ``A`` … ``E`` as in the document, with the optimized allocation (the
+    first year of a plan) and its difference in two more columns; ``Tổng hợp``
+    (per source and tier, per group); for a plan ``Kế hoạch N năm`` (per task and
+    year); ``Kịch bản`` (rule, envelopes, plan year, years, non-default options).
     """
     from .layout_rows import appendix_lines
+    from .model.optimize import _load
     from .writers import write_layout_xlsx
 
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
-    task_list = _load_tasks(tasks)
+    task_list = _load(tasks)
     shown = _shown_tasks(allocation, task_list, decimals)
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
-    extra = [
-        (OPTIMIZED_HEADER, first["allocated"].to_dict()),
-        (DIFFERENCE_HEADER, first["difference"].to_dict()),
-    ]
+    extra = [(OPTIMIZED_HEADER, first["allocated"].to_dict()),
+             (DIFFERENCE_HEADER, first["difference"].to_dict())]  # fmt: skip
     rows = appendix_lines(task_list, decimals=decimals, extra_columns=extra)
-    sheets: list[tuple[str, list[list[object]]]] = [
-        (SUMMARY_SHEET, _summary_sheet(allocation, shown, decimals))
-    ]
+    sheets = [(SUMMARY_SHEET, _summary_sheet(allocation, shown, decimals))]
     if len(allocation.years) > 1:
-        sheets.append(
-            (
-                plan_sheet_title(len(allocation.years)),
-                _plan_sheet(allocation, shown, task_list, decimals),
-            )
-        )
+        title = plan_sheet_title(len(allocation.years))
+        sheets.append((title, _plan_sheet(allocation, shown, task_list, decimals)))
     sheets.append((SCENARIO_SHEET, _scenario_sheet(allocation, shown, decimals)))
     write_layout_xlsx(rows, path, sheet_per_group=True, extra_sheets=sheets)
 
@@ -516,24 +392,17 @@ def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        ``per_task.csv`` (:attr:`Allocation.table`, the index as column ``id``),
-        ``by_agency.csv``, ``by_group.csv`` and ``by_tier.csv`` (the index levels
-        as the first columns). Floats are written at full precision, so
-        ``pandas.read_csv`` gives the tables back.
+        ``per_task.csv`` (:attr:`Allocation.table`, index as column ``id``),
+        ``by_agency.csv``, ``by_group.csv``, ``by_tier.csv`` (index levels first),
+        floats at full precision so that ``pandas.read_csv`` gives them back.
     """
     from .output import atomic_write_text
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "per_task": allocation.table.reset_index(names="id"),
-        "by_agency": allocation.by_agency().reset_index(),
-        "by_group": allocation.by_group().reset_index(),
-        "by_tier": allocation.by_tier().reset_index(),
-    }
-    paths = []
-    for name, frame in tables.items():
-        path = folder / f"{name}.csv"
-        atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
-        paths.append(path)
+    tables = {"per_task": allocation.table.rename_axis("id"), "by_agency": allocation.by_agency(),
+              "by_group": allocation.by_group(), "by_tier": allocation.by_tier()}  # fmt: skip
+    paths = [folder / f"{name}.csv" for name in tables]
+    for path, frame in zip(paths, tables.values(), strict=True):
+        atomic_write_text(path, frame.reset_index().to_csv(index=False, lineterminator="\n"))
     return paths

@@ -274,9 +274,7 @@ def _group_rows(
             agency = (task.agency,) if group == "D" else ()
             cells = {c.key: c.units[i] for c in columns}
             number = task.id[1:]
-            rows.append(
-                LayoutRow("task", (number, task.name, *agency, task.period, *money(cells)), group)
-            )
+            rows.append(LayoutRow("task", (number, task.name, *agency, task.period, *money(cells)), group))
     totals = {c.key: _sum(c.units) for c in columns}
     rows.append(LayoutRow("total", ("", "TỔNG", *blank_agency, "", *money(totals)), group))
     return rows, totals
@@ -373,9 +371,7 @@ def appendix_lines(
         members = [task for task in tasks if task.group == group]
         if not members:
             continue
-        group_rows, totals[group] = _group_rows(
-            group, members, decimals, extra_columns, number_style
-        )
+        group_rows, totals[group] = _group_rows(group, members, decimals, extra_columns, number_style)
         rows.extend(group_rows)
     if totals:
         names = [name for name, _ in extra_columns]

@@ -92,9 +92,7 @@ def parse_vnd(cell: object, *, decimal_comma: bool = True) -> float | None:
         elif _COMMA_DECIMAL.match(compact):
             number = compact.replace(",", ".")
         else:
-            raise MoneyFormatError(
-                f"expected an amount like 1.158.731 or 329,7, got {str(cell).strip()!r}"
-            )
+            raise MoneyFormatError(f"expected an amount like 1.158.731 or 329,7, got {str(cell).strip()!r}")
     else:
         if not _NUMERIC.match(compact):
             raise MoneyFormatError(f"expected a plain decimal like 329.7, got {str(cell)!r}")

@@ -139,8 +139,9 @@ def reconcile(path: str | Path | TaskList) -> list[Finding]:
     --------
     >>> from portfolio.readers import bundled_appendix_path
     >>> source = bundled_appendix_path().parent / "sources" / "kh325_ubnd_2023.txt"
-    >>> [str(f).split(" at ")[0] for f in reconcile(source)][0]
-    'mismatch: agency subtotal of B Văn phòng Ủy ban nhân dân thành phố, planned: stated 1.246, rows sum to 1.247 (difference -1)'
+    >>> first = reconcile(source)[0]
+    >>> first.agency, first.column, first.stated, first.computed, first.kind
+    ('Văn phòng Ủy ban nhân dân thành phố', 'planned', 1246.0, 1247.0, 'mismatch')
     """
     if isinstance(path, TaskList):
         return reconcile_tasks(path)

@@ -152,9 +152,7 @@ class Task(BaseModel):
         if self.id[0] != self.group:
             raise ValueError(f"id {self.id!r} does not start with its group letter {self.group}")
         if self.start_year > self.end_year:
-            raise ValueError(
-                f"start_year {self.start_year} is after end_year {self.end_year}"
-            )
+            raise ValueError(f"start_year {self.start_year} is after end_year {self.end_year}")
         if self.spent_before + self.carried_over > self.approved + 1e-9:
             raise ValueError(
                 f"spent_before + carried_over = {self.spent_before + self.carried_over:g} "
@@ -162,9 +160,7 @@ class Task(BaseModel):
             )
         expected_source = "investment" if self.group == "D" else "recurrent"
         if self.funding_source != expected_source:
-            raise ValueError(
-                f"funding_source of a group {self.group} task must be {expected_source!r}"
-            )
+            raise ValueError(f"funding_source of a group {self.group} task must be {expected_source!r}")
         if self.lease_years is not None and self.group != "A":
             raise ValueError("only group A tasks are service leases (lease_years)")
         return self
@@ -298,10 +294,8 @@ class TaskList(Sequence[Task]):
         return frame.set_index("id")
 
     def _repr_html_(self) -> str:
-        return str(self.frame._repr_html_())
+        return str(self.frame.to_html())
 
     def __repr__(self) -> str:
-        counts = ", ".join(
-            f"{g} {sum(t.group == g for t in self.tasks)}" for g in GROUPS
-        )
+        counts = ", ".join(f"{g} {sum(t.group == g for t in self.tasks)}" for g in GROUPS)
         return f"TaskList({len(self.tasks)} tasks: {counts}; from {self.source})"

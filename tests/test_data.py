@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import APPENDIX_CSV
 
 import portfolio as pf
 from portfolio.readers.tidy import csv_text
 from portfolio.tasks import parse_period
-
-from conftest import APPENDIX_CSV
 
 
 def test_csv_is_what_our_reader_makes_of_the_document(document_tasks: pf.TaskList) -> None:
@@ -49,7 +48,9 @@ def test_group_sums(tasks: pf.TaskList, column: str, group: str, total: float) -
 
 
 def test_default_envelopes_are_the_planned_totals(tasks: pf.TaskList) -> None:
-    by_source = {s: sum(t.planned for t in tasks if t.funding_source == s) for s in ("recurrent", "investment")}
+    by_source = {
+        s: sum(t.planned for t in tasks if t.funding_source == s) for s in ("recurrent", "investment")
+    }
     assert by_source == {"recurrent": 332401, "investment": 66390}
 
 

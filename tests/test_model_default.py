@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import make_tasks
 
 import portfolio as pf
-
-from conftest import make_tasks
 
 
 def test_tiers_one_and_two_in_full(default_allocation: pf.Allocation) -> None:
@@ -44,9 +43,20 @@ def test_investment(default_allocation: pf.Allocation) -> None:
 
 def test_hand_computed_small_case() -> None:
     tasks = make_tasks(
-        {"id": "A1", "approved": 30, "lease_years": 3, "start_year": 2024, "end_year": 2026},  # P = 10
+        {
+            "id": "A1",
+            "approved": 30,
+            "lease_years": 3,
+            "start_year": 2024,
+            "end_year": 2026,
+        },  # P = 10
         {"id": "B1", "approved": 50, "spent_before": 10, "end_year": 2024},  # tier 2, d = 40
-        {"id": "B2", "approved": 100, "carried_over": 20, "end_year": 2025},  # tier 3, d = 80/2 = 40
+        {
+            "id": "B2",
+            "approved": 100,
+            "carried_over": 20,
+            "end_year": 2025,
+        },  # tier 3, d = 80/2 = 40
         {"id": "B3", "approved": 60, "end_year": 2026},  # tier 3, d = 60/3 = 20
         {"id": "C1", "approved": 10, "start_year": 2024, "end_year": 2024},  # tier 4, d = 10
     )
@@ -58,8 +68,11 @@ def test_hand_computed_small_case() -> None:
 
 
 def test_surplus_reaches_new_tasks() -> None:
-    tasks = make_tasks({"id": "B1", "approved": 40}, {"id": "C1", "approved": 20, "start_year": 2024, "end_year": 2025},
-                       {"id": "C2", "approved": 30, "start_year": 2024, "end_year": 2024})
+    tasks = make_tasks(
+        {"id": "B1", "approved": 40},
+        {"id": "C1", "approved": 20, "start_year": 2024, "end_year": 2025},
+        {"id": "C2", "approved": 30, "start_year": 2024, "end_year": 2024},
+    )
     x = pf.optimize(tasks, budget={"recurrent": 60}).table["allocated"]
     # tier 4 demand 10 + 30 = 40, 20 left: λ = 0.5
     assert x.to_dict() == pytest.approx({"B1": 40, "C1": 5, "C2": 15}, abs=1e-6)
@@ -95,7 +108,15 @@ def test_summary_and_tables(default_allocation: pf.Allocation) -> None:
     by_group = default_allocation.by_group()
     assert math.isclose(by_group["planned"].sum(), 398791)
     assert set(default_allocation.table.columns) >= {
-        "group", "agency", "tier", "demand", "planned", "allocated", "difference", "coverage"}
+        "group",
+        "agency",
+        "tier",
+        "demand",
+        "planned",
+        "allocated",
+        "difference",
+        "coverage",
+    }
     assert "0.3223" in repr(default_allocation)
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import make_tasks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import portfolio as pf
-
-from conftest import make_tasks
 
 
 @st.composite
@@ -18,16 +17,36 @@ def portfolios(draw: st.DrawFn) -> pf.TaskList:
     n_c = draw(st.integers(0, 4))
     n_a = draw(st.integers(0, 3))
     for i in range(n_a):
-        rows.append({"id": f"A{i + 1}", "approved": draw(st.integers(1, 50)) * 3.0, "lease_years": 3,
-                     "start_year": 2023, "end_year": 2025})
+        rows.append(
+            {
+                "id": f"A{i + 1}",
+                "approved": draw(st.integers(1, 50)) * 3.0,
+                "lease_years": 3,
+                "start_year": 2023,
+                "end_year": 2025,
+            }
+        )
     for i in range(n_b):
         approved = float(draw(st.integers(1, 500)))
         spent = float(draw(st.integers(0, int(approved))))
-        rows.append({"id": f"B{i + 1}", "approved": approved, "spent_before": spent,
-                     "end_year": draw(st.integers(2024, 2027)), "planned": float(draw(st.integers(0, 100)))})
+        rows.append(
+            {
+                "id": f"B{i + 1}",
+                "approved": approved,
+                "spent_before": spent,
+                "end_year": draw(st.integers(2024, 2027)),
+                "planned": float(draw(st.integers(0, 100))),
+            }
+        )
     for i in range(n_c):
-        rows.append({"id": f"C{i + 1}", "approved": float(draw(st.integers(1, 300))), "start_year": 2024,
-                     "end_year": draw(st.integers(2024, 2026))})
+        rows.append(
+            {
+                "id": f"C{i + 1}",
+                "approved": float(draw(st.integers(1, 300))),
+                "start_year": 2024,
+                "end_year": draw(st.integers(2024, 2026)),
+            }
+        )
     return make_tasks(*rows)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import make_tasks
 
 import portfolio as pf
-
-from conftest import make_tasks
 
 AFTER_TIERS_1_2 = 332401 - 70166.533333333 - 176217.95  # money left for tier 3 by default
 TIER3 = 266884.0
@@ -33,7 +32,10 @@ def test_proportional_by_hand() -> None:
 
 
 def test_weighted_by_hand() -> None:
-    tasks = make_tasks({"id": "B1", "approved": 80, "end_year": 2025}, {"id": "B2", "approved": 80, "end_year": 2025})
+    tasks = make_tasks(
+        {"id": "B1", "approved": 80, "end_year": 2025},
+        {"id": "B2", "approved": 80, "end_year": 2025},
+    )
     # demand 40 each, four pieces of 10 with values w·(1, .75, .5, .25):
     # B1 (w=3): 3, 2.25, 1.5, .75; B2 (w=1): 1, .75, .5, .25 -> 40 buys B1 30 and B2 10
     allocation = pf.optimize(tasks, budget={"recurrent": 40}, rule="weighted", weights={"B1": 3})
@@ -45,14 +47,23 @@ def test_weighted_by_hand() -> None:
 
 def test_closest_to_plan_by_hand() -> None:
     tasks = make_tasks(
-        {"id": "A1", "approved": 30, "lease_years": 3, "start_year": 2024, "end_year": 2026, "planned": 4},
+        {
+            "id": "A1",
+            "approved": 30,
+            "lease_years": 3,
+            "start_year": 2024,
+            "end_year": 2026,
+            "planned": 4,
+        },
         {"id": "B1", "approved": 40, "end_year": 2024, "planned": 40},
         {"id": "B2", "approved": 80, "end_year": 2025, "planned": 30},
         {"id": "C1", "approved": 10, "start_year": 2024, "end_year": 2024, "planned": 6},
     )
     allocation = pf.optimize(tasks, budget={"recurrent": 80}, rule="closest_to_plan")
     # the lease needs 6 more than planned; the cut falls on the lowest tier first
-    assert allocation.table["allocated"].to_dict() == pytest.approx({"A1": 10, "B1": 40, "B2": 30, "C1": 0}, abs=1e-6)
+    assert allocation.table["allocated"].to_dict() == pytest.approx(
+        {"A1": 10, "B1": 40, "B2": 30, "C1": 0}, abs=1e-6
+    )
 
 
 def test_closest_to_plan_on_the_appendix_keeps_commitments() -> None:
@@ -68,7 +79,9 @@ def test_closest_to_plan_on_the_appendix_keeps_commitments() -> None:
 def test_must_fund() -> None:
     allocation = pf.optimize(must_fund=["C3"])
     assert allocation.table.loc["C3", "allocated"] == pytest.approx(4000)
-    assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx((AFTER_TIERS_1_2 - 4000) / TIER3, rel=1e-6)
+    assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(
+        (AFTER_TIERS_1_2 - 4000) / TIER3, rel=1e-6
+    )
 
 
 def test_locked() -> None:
@@ -109,7 +122,9 @@ def test_string_constraint() -> None:
     allocation = pf.optimize(constraints=["C >= 5.000"])
     table = allocation.table
     assert table.loc[table["group"] == "C", "allocated"].sum() == pytest.approx(5000, abs=1e-4)
-    assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx((AFTER_TIERS_1_2 - 5000) / TIER3, rel=1e-6)
+    assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(
+        (AFTER_TIERS_1_2 - 5000) / TIER3, rel=1e-6
+    )
 
 
 def test_seed_share_matches_the_documents_two_percent() -> None:
@@ -120,7 +135,10 @@ def test_seed_share_matches_the_documents_two_percent() -> None:
 
 
 def test_pacing() -> None:
-    tasks = make_tasks({"id": "B1", "approved": 90, "end_year": 2026}, {"id": "B2", "approved": 30, "end_year": 2026})
+    tasks = make_tasks(
+        {"id": "B1", "approved": 90, "end_year": 2026},
+        {"id": "B2", "approved": 30, "end_year": 2026},
+    )
     # d = 30 and 10; with κ = 2 a task may take 60 and 20
     table = pf.optimize(tasks, budget={"recurrent": 70}, pacing=2).table
     assert table["allocated"].sum() == pytest.approx(70)

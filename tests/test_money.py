@@ -12,8 +12,17 @@ from portfolio.money import MoneyFormatError, format_vnd, largest_remainder_roun
 
 @pytest.mark.parametrize(
     ("cell", "value"),
-    [("1.158.731", 1158731.0), ("329,7", 329.7), ("102,75", 102.75), ("-", 0.0), ("", None),
-     ("<b>28.080</b>", 28080.0), ("18000", 18000.0), (1645.0, 1645.0), (" 1.195,6 ", 1195.6)],
+    [
+        ("1.158.731", 1158731.0),
+        ("329,7", 329.7),
+        ("102,75", 102.75),
+        ("-", 0.0),
+        ("", None),
+        ("<b>28.080</b>", 28080.0),
+        ("18000", 18000.0),
+        (1645.0, 1645.0),
+        (" 1.195,6 ", 1195.6),
+    ],
 )
 def test_parse_vietnamese(cell: object, value: float | None) -> None:
     assert parse_vnd(cell) == value
@@ -33,14 +42,22 @@ def test_parse_plain_decimal() -> None:
 
 @pytest.mark.parametrize(
     ("value", "decimals", "text"),
-    [(1158731, 0, "1.158.731"), (329.7, 1, "329,7"), (237540.6666, 2, "237.540,67"), (0.5, 0, "1"), (-10166.5, 1, "-10.166,5")],
+    [
+        (1158731, 0, "1.158.731"),
+        (329.7, 1, "329,7"),
+        (237540.6666, 2, "237.540,67"),
+        (0.5, 0, "1"),
+        (-10166.5, 1, "-10.166,5"),
+    ],
 )
 def test_format(value: float, decimals: int, text: str) -> None:
     assert format_vnd(value, decimals) == text
 
 
-@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40),
-       st.integers(min_value=0, max_value=2))
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40),
+    st.integers(min_value=0, max_value=2),
+)
 def test_largest_remainder_keeps_the_total(values: list[float], decimals: int) -> None:
     shown = largest_remainder_round(values, decimals)
     target = math.floor(round(sum(values) * 10**decimals, 6) + 0.5) / 10**decimals

@@ -112,11 +112,7 @@ def _check_stated_add_up(back: TaskList, reference: TaskList, places: int) -> No
             assert Decimal(repr(stated.stated)) == shown, stated
         else:
             exact = sum(
-                (
-                    Decimal(repr(getattr(t, stated.column)))
-                    for t in reference
-                    if t.group == stated.group
-                ),
+                (Decimal(repr(getattr(t, stated.column))) for t in reference if t.group == stated.group),
                 Decimal(0),
             )
             rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP)
@@ -132,9 +128,7 @@ def test_written_xlsx_subtotals_add_up(bundled: TaskList, tmp_path: Path) -> Non
     _check_stated_add_up(back, bundled, places=2)
 
 
-def test_largest_remainder_display_rounding_decimals_zero(
-    bundled: TaskList, tmp_path: Path
-) -> None:
+def test_largest_remainder_display_rounding_decimals_zero(bundled: TaskList, tmp_path: Path) -> None:
     path = tmp_path / "whole.xlsx"
     rows = appendix_lines(bundled, decimals=0)
     for row in rows:
@@ -159,9 +153,7 @@ def test_largest_remainder_display_rounding_decimals_zero(
             assert s.stated == agency_sum[(s.group, s.column)]
     # B's carried-over column: 1.877 + 102,75 + 4.850 + 64.830 = 71.659,75 -> 71.660
     b_total = next(
-        s
-        for s in back.stated
-        if s.scope == "group" and s.group == "B" and s.column == "carried_over"
+        s for s in back.stated if s.scope == "group" and s.group == "B" and s.column == "carried_over"
     )
     assert b_total.stated == 71660.0
 
@@ -211,9 +203,7 @@ def test_formula_like_text_is_written_as_text(bundled: TaskList, tmp_path: Path)
     path = tmp_path / "formula.xlsx"
     write_layout_xlsx(appendix_lines(odd), path)
     sheet = openpyxl.load_workbook(path)["A"]
-    cells = {
-        cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value is not None
-    }
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value is not None}
     for text in ("=SUM(A1)", "+84 225 3821 000"):
         assert cells[text].data_type == "s"
         assert cells[text].quotePrefix

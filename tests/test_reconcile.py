@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import PLAN_TEXT
 
 import portfolio as pf
 from portfolio.cli import main
 
-from conftest import PLAN_TEXT
-
 # (scope, group, agency, column, stated, computed, kind); checked by hand against the plan
 EXPECTED = [
-    ("agency", "B", "Văn phòng Ủy ban nhân dân thành phố", "planned", 1246, 1247, "mismatch"),  # 764+483
+    (
+        "agency",
+        "B",
+        "Văn phòng Ủy ban nhân dân thành phố",
+        "planned",
+        1246,
+        1247,
+        "mismatch",
+    ),  # 764+483
     ("agency", "B", "Sở Nội Vụ", "planned", 8699, 8698, "mismatch"),  # 1.813+2.883+4.002
     ("agency", "B", "Sở Du lịch", "planned", 5150, 5149, "mismatch"),  # 2.648+2.501
     ("agency", "B", "Sở Công thương", "planned", 15232, 15233, "mismatch"),  # 10.769+4.464
@@ -57,7 +64,16 @@ def test_cli_json_prints_only_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert len(data) == 10
     assert data[0]["agency"] == "Văn phòng Ủy ban nhân dân thành phố"
-    assert set(data[0]) >= {"scope", "group", "agency", "column", "stated", "computed", "difference", "kind"}
+    assert set(data[0]) >= {
+        "scope",
+        "group",
+        "agency",
+        "column",
+        "stated",
+        "computed",
+        "difference",
+        "kind",
+    }
 
 
 def test_cli_text(capsys: pytest.CaptureFixture[str]) -> None:

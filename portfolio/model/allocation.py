@@ -76,7 +76,9 @@ class Allocation:
         if "year" in table.columns and len(self.years) > 1:
             keys = ["year", *keys]
         out = table.groupby(keys, sort=False)[_SUM_COLUMNS].sum()
-        out["coverage"] = np.where(out["demand"] > 0, out["allocated"] / out["demand"].where(out["demand"] > 0, 1), np.nan)
+        out["coverage"] = np.where(
+            out["demand"] > 0, out["allocated"] / out["demand"].where(out["demand"] > 0, 1), np.nan
+        )
         return out
 
     def by_agency(self) -> pd.DataFrame:
@@ -121,8 +123,14 @@ class Allocation:
 
         records = [{"family": fam, "name": name} for fam, name in self.binding_rows]
         table = self.table
-        at_upper = table.index[(table["allocated"] >= table["upper"] - 1e-6) & (table["upper"] > table["lower"] + 1e-9)]
-        at_lower = table.index[(table["allocated"] <= table["lower"] + 1e-6) & (table["lower"] > 0) & (table["upper"] > table["lower"] + 1e-9)]
+        at_upper = table.index[
+            (table["allocated"] >= table["upper"] - 1e-6) & (table["upper"] > table["lower"] + 1e-9)
+        ]
+        at_lower = table.index[
+            (table["allocated"] <= table["lower"] + 1e-6)
+            & (table["lower"] > 0)
+            & (table["upper"] > table["lower"] + 1e-9)
+        ]
         fixed = table.index[(table["upper"] <= table["lower"] + 1e-9) & (table["upper"] > 0)]
         records += [{"family": "task_upper", "name": str(i)} for i in dict.fromkeys(at_upper)]
         records += [{"family": "task_floor", "name": str(i)} for i in dict.fromkeys(at_lower)]
@@ -155,4 +163,4 @@ class Allocation:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return str(self.by_tier()._repr_html_()) + str(self.table._repr_html_())
+        return str(self.by_tier().to_html()) + str(self.table.to_html())

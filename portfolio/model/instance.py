@@ -132,7 +132,9 @@ def build_instance(
     if remaining is not None:
         years_left = derived["years_left"].to_numpy(int)
         schedule = need / years_left
-        demand = np.where(np.isin(kind, ["lease", "annual"]), derived["annual_demand"].to_numpy(float), schedule)
+        demand = np.where(
+            np.isin(kind, ["lease", "annual"]), derived["annual_demand"].to_numpy(float), schedule
+        )
     else:
         demand = derived["annual_demand"].to_numpy(float)
     notes: dict[str, list[str]] = {task_id: [] for task_id in ids}
@@ -160,23 +162,24 @@ def build_instance(
         clash = selector.mask(name, option="must_fund") & deferred
         if clash.any():
             raise ScenarioError(
-                f"{ids[int(np.flatnonzero(clash)[0])]} is both must-fund and deferred", field="deferred"
+                f"{ids[int(np.flatnonzero(clash)[0])]} is both must-fund and deferred",
+                field="deferred",
             )
     for i in np.flatnonzero(deferred):
         lower[i] = upper[i] = 0.0
         notes[ids[i]].append("deferred")
     for task_id, amount in options.locked.items():
-        i = selector.index(task_id, option="locked")
-        if deferred[i]:
-            raise ScenarioError(f"{ids[i]} is both locked and deferred", field="locked")
-        limit = max(need[i], demand[i])
+        k = selector.index(task_id, option="locked")
+        if deferred[k]:
+            raise ScenarioError(f"{ids[k]} is both locked and deferred", field="locked")
+        limit = max(need[k], demand[k])
         if amount > limit + 1e-9:
             raise ScenarioError(
-                f"{ids[i]} locked at {amount:,.2f} exceeds its remaining need {limit:,.2f}",
+                f"{ids[k]} locked at {amount:,.2f} exceeds its remaining need {limit:,.2f}",
                 field="locked",
             )
-        lower[i] = upper[i] = float(amount)
-        notes[ids[i]].append(f"locked at {amount:,.2f}")
+        lower[k] = upper[k] = float(amount)
+        notes[ids[k]].append(f"locked at {amount:,.2f}")
     weight = np.ones(len(ids))
     for name, value in options.weights.items():
         weight[selector.mask(name, option="weights")] *= value

@@ -84,24 +84,46 @@ class _Model:
             room = np.bincount(inst.source, weights=inst.upper, minlength=len(SOURCES))
             spend = np.minimum(inst.envelope, room) * (1 - 1e-7)
         b.add_constraints(
-            "envelope", inst.source, x, np.ones(inst.n), spend, inst.envelope,
-            names=[f"envelope {s}" for s in SOURCES], num_rows=len(SOURCES),
+            "envelope",
+            inst.source,
+            x,
+            np.ones(inst.n),
+            spend,
+            inst.envelope,
+            names=[f"envelope {s}" for s in SOURCES],
+            num_rows=len(SOURCES),
         )
         for k, row in enumerate(inst.rows):
             nz = np.flatnonzero(row.coef)
             b.add_constraints(
-                row.family, np.zeros(nz.size, int), x[nz], row.coef[nz], row.lower, row.upper,
-                names=[f"{row.family} {k}: {row.name}"], num_rows=1,
+                row.family,
+                np.zeros(nz.size, int),
+                x[nz],
+                row.coef[nz],
+                row.lower,
+                row.upper,
+                names=[f"{row.family} {k}: {row.name}"],
+                num_rows=1,
             )
         if inst.binary.any():
             idx = np.flatnonzero(inst.binary & (self.upper > self.lower))
             if idx.size:
-                z = b.add_variables("start", idx.size, 0, 1, integer=True,
-                                    names=[f"start {inst.ids[i]}" for i in idx])
+                z = b.add_variables(
+                    "start",
+                    idx.size,
+                    0,
+                    1,
+                    integer=True,
+                    names=[f"start {inst.ids[i]}" for i in idx],
+                )
                 local = np.arange(idx.size)
                 b.add_constraints(
-                    "all_or_nothing", np.concatenate([local, local]), np.concatenate([x[idx], z]),
-                    np.concatenate([np.ones(idx.size), -self.upper[idx]]), 0.0, 0.0,
+                    "all_or_nothing",
+                    np.concatenate([local, local]),
+                    np.concatenate([x[idx], z]),
+                    np.concatenate([np.ones(idx.size), -self.upper[idx]]),
+                    0.0,
+                    0.0,
                     names=[f"all_or_nothing {inst.ids[i]}" for i in idx],
                 )
         if self.closest is not None:
@@ -114,15 +136,25 @@ class _Model:
         dev = b.add_variables("change", 2 * n, 0.0, np.inf)
         local = np.arange(n)
         b.add_constraints(
-            "plan_change", np.concatenate([local, local, local]),
+            "plan_change",
+            np.concatenate([local, local, local]),
             np.concatenate([x, dev[:n], dev[n:]]),
             np.concatenate([np.ones(n), -np.ones(n), np.ones(n)]),
-            self.inst.planned, self.inst.planned,
+            self.inst.planned,
+            self.inst.planned,
             names=[f"plan_change {i}" for i in self.inst.ids],
         )
         if bound is not None:
-            b.add_constraints("closest_to_plan", np.zeros(2 * n, int), dev, np.ones(2 * n), -np.inf, bound,
-                              names=["closest_to_plan"], num_rows=1)
+            b.add_constraints(
+                "closest_to_plan",
+                np.zeros(2 * n, int),
+                dev,
+                np.ones(2 * n),
+                -np.inf,
+                bound,
+                names=["closest_to_plan"],
+                num_rows=1,
+            )
         return dev
 
     def refresh_closest(self) -> None:
@@ -188,10 +220,12 @@ class _Model:
 def _envelope_duals(result: SolveResult, rows: np.ndarray) -> dict[str, float]:
     if result.row_duals is None:
         return {}
-    return {s: float(result.row_duals[r]) for s, r in zip(SOURCES, rows)}
+    return {s: float(result.row_duals[r]) for s, r in zip(SOURCES, rows, strict=True)}
 
 
-def _binding(result: SolveResult, problem_rows: tuple[str, ...], lo: np.ndarray, hi: np.ndarray) -> tuple[tuple[str, str], ...]:
+def _binding(
+    result: SolveResult, problem_rows: tuple[str, ...], lo: np.ndarray, hi: np.ndarray
+) -> tuple[tuple[str, str], ...]:
     if result.row_activity is None:
         return ()
     act = result.row_activity
@@ -207,7 +241,9 @@ def _binding(result: SolveResult, problem_rows: tuple[str, ...], lo: np.ndarray,
 def _fill(model: _Model, tier: int, weights: np.ndarray, cap_level: float, res: LadderResult) -> None:
     inst = model.inst
     members = np.flatnonzero(inst.tier == tier)
-    active = members[(model.upper[members] > model.lower[members] + 1e-9) & (weights[members] > 0) & ~inst.binary[members]]
+    active = members[
+        (model.upper[members] > model.lower[members] + 1e-9) & (weights[members] > 0) & ~inst.binary[members]
+    ]
     level = {SOURCES[s]: 1.0 for s in np.unique(inst.source[members])}
     last: SolveResult | None = None
     env_rows = np.arange(len(SOURCES))
@@ -219,8 +255,12 @@ def _fill(model: _Model, tier: int, weights: np.ndarray, cap_level: float, res: 
         tcol = t[np.searchsorted(srcs, inst.source[active])]
         local = np.arange(active.size)
         b.add_constraints(
-            "coverage", np.concatenate([local, local]), np.concatenate([x[active], tcol]),
-            np.concatenate([np.ones(active.size), -weights[active]]), 0.0, np.inf,
+            "coverage",
+            np.concatenate([local, local]),
+            np.concatenate([x[active], tcol]),
+            np.concatenate([np.ones(active.size), -weights[active]]),
+            0.0,
+            np.inf,
             names=[f"coverage {inst.ids[i]}" for i in active],
         )
         b.set_objective(t, np.ones(srcs.size), "maximize")
@@ -237,7 +277,7 @@ def _fill(model: _Model, tier: int, weights: np.ndarray, cap_level: float, res: 
             weight_sum = weights[in_s].sum()
             if weight_sum > 0:
                 values[k] = max(0.0, min(values[k], room / weight_sum))
-        for s, v in zip(srcs, values):
+        for s, v in zip(srcs, values, strict=True):
             level[SOURCES[s]] = float(v)
         floor = values[np.searchsorted(srcs, inst.source[active])] * weights[active]
         blocked = model.upper[active] <= floor * (1 + _REL) + 1e-6
@@ -248,8 +288,16 @@ def _fill(model: _Model, tier: int, weights: np.ndarray, cap_level: float, res: 
         active = active[~blocked]
         del problem
     if last is not None:
-        res.stages.append(Stage(tier, "fill", dict(level), float(last.objective or 0.0),
-                                _envelope_duals(last, env_rows), ()))
+        res.stages.append(
+            Stage(
+                tier,
+                "fill",
+                dict(level),
+                float(last.objective or 0.0),
+                _envelope_duals(last, env_rows),
+                (),
+            )
+        )
     for s, v in level.items():
         res.levels[(s, tier)] = v
     _total(model, tier, members, res)
@@ -262,9 +310,16 @@ def _total(model: _Model, tier: int, members: np.ndarray, res: LadderResult) -> 
     problem = b.build()
     result = model.run(b)
     assert result.x is not None
-    res.stages.append(Stage(tier, "total", {}, float(result.objective or 0.0),
-                            _envelope_duals(result, np.arange(len(SOURCES))),
-                            _binding(result, problem.row_names, problem.row_lower, problem.row_upper)))
+    res.stages.append(
+        Stage(
+            tier,
+            "total",
+            {},
+            float(result.objective or 0.0),
+            _envelope_duals(result, np.arange(len(SOURCES))),
+            _binding(result, problem.row_names, problem.row_lower, problem.row_upper),
+        )
+    )
     model.fix(members, result.x[x[members]])
 
 
@@ -280,8 +335,12 @@ def _weighted(model: _Model, tier: int, res: LadderResult) -> None:
         owner = np.repeat(np.arange(free.size), SEGMENTS)
         local = np.arange(free.size)
         b.add_constraints(
-            "utility_pieces", np.concatenate([local, owner]), np.concatenate([x[free], seg]),
-            np.concatenate([np.ones(free.size), -np.ones(seg.size)]), model.lower[free], model.lower[free],
+            "utility_pieces",
+            np.concatenate([local, owner]),
+            np.concatenate([x[free], seg]),
+            np.concatenate([np.ones(free.size), -np.ones(seg.size)]),
+            model.lower[free],
+            model.lower[free],
             names=[f"utility_pieces {inst.ids[i]}" for i in free],
         )
         b.set_objective(seg, slopes * inst.weight[free][owner], "maximize")
@@ -290,9 +349,16 @@ def _weighted(model: _Model, tier: int, res: LadderResult) -> None:
     problem = b.build()
     result = model.run(b)
     assert result.x is not None
-    res.stages.append(Stage(tier, "utility", {}, float(result.objective or 0.0),
-                            _envelope_duals(result, np.arange(len(SOURCES))),
-                            _binding(result, problem.row_names, problem.row_lower, problem.row_upper)))
+    res.stages.append(
+        Stage(
+            tier,
+            "utility",
+            {},
+            float(result.objective or 0.0),
+            _envelope_duals(result, np.arange(len(SOURCES))),
+            _binding(result, problem.row_names, problem.row_lower, problem.row_upper),
+        )
+    )
     model.fix(members, result.x[x[members]])
     for s in np.unique(inst.source[members]):
         in_s = members[inst.source[members] == s]
@@ -368,25 +434,41 @@ def diagnose(inst: Instance, solver: str) -> InfeasibleError:
     for s, source in enumerate(SOURCES):
         members = np.flatnonzero(inst.source == s)
         slack = b.add_variables("slack", 1, 0.0, np.inf, names=[f"excess {source}"])
-        b.add_constraints("envelope", np.zeros(members.size + 1, int), np.concatenate([x[members], slack]),
-                          np.concatenate([np.ones(members.size), [-1.0]]), -np.inf, inst.envelope[s], num_rows=1,
-                          names=[f"envelope {source}"])
+        b.add_constraints(
+            "envelope",
+            np.zeros(members.size + 1, int),
+            np.concatenate([x[members], slack]),
+            np.concatenate([np.ones(members.size), [-1.0]]),
+            -np.inf,
+            inst.envelope[s],
+            num_rows=1,
+            names=[f"envelope {source}"],
+        )
         names.append(f"envelope {source}")
         slack_cols.append(slack)
     for k, row in enumerate(inst.rows):
         nz = np.flatnonzero(row.coef)
         pair = b.add_variables("slack", 2, 0.0, np.inf, names=[f"below {k}", f"above {k}"])
-        b.add_constraints(row.family, np.zeros(nz.size + 2, int), np.concatenate([x[nz], pair]),
-                          np.concatenate([row.coef[nz], [1.0, -1.0]]), row.lower, row.upper, num_rows=1,
-                          names=[f"{row.family} {k}"])
+        b.add_constraints(
+            row.family,
+            np.zeros(nz.size + 2, int),
+            np.concatenate([x[nz], pair]),
+            np.concatenate([row.coef[nz], [1.0, -1.0]]),
+            row.lower,
+            row.upper,
+            num_rows=1,
+            names=[f"{row.family} {k}"],
+        )
         names.append(f"{row.family} {row.name!r}")
         slack_cols.append(pair)
     cols = np.concatenate(slack_cols)
     b.set_objective(cols, np.ones(cols.size), "minimize")
     result = solve(b.build(), solver=solver)
     if not result.ok or result.x is None:
-        return InfeasibleError(f"the rules of {inst.year} cannot all be met (no diagnosis: {result.status.value})")
-    for name, col in zip(names, slack_cols):
+        return InfeasibleError(
+            f"the rules of {inst.year} cannot all be met (no diagnosis: {result.status.value})"
+        )
+    for name, col in zip(names, slack_cols, strict=True):
         excess = float(result.x[col].sum())
         if excess <= 1e-6:
             continue
@@ -406,11 +488,15 @@ def diagnose(inst: Instance, solver: str) -> InfeasibleError:
             return InfeasibleError(
                 f"{source} envelope {inst.year}: {detail} but the envelope is "
                 f"{format_vnd(available, 1)}: short by {format_vnd(excess, 1)} million VND",
-                envelope=f"{source} {inst.year}", needed=needed, available=available,
+                envelope=f"{source} {inst.year}",
+                needed=needed,
+                available=available,
             )
         return InfeasibleError(
             f"{name} cannot be met in {inst.year} with the other rules: off by "
             f"{format_vnd(excess, 1)} million VND",
-            envelope=name, needed=None, available=None,
+            envelope=name,
+            needed=None,
+            available=None,
         )
     return InfeasibleError(f"the rules of {inst.year} cannot all be met")

@@ -73,8 +73,14 @@ def _sensitivity(inst: Instance, result: LadderResult) -> pd.DataFrame:
 
     records = []
     for s, source in enumerate(SOURCES):
-        record: dict[str, Any] = {"envelope": source, "amount": float(inst.envelope[s]), "rationed_tier": None,
-                                  "level": 1.0, "value_per_million": 0.0, "holds_until": np.inf}
+        record: dict[str, Any] = {
+            "envelope": source,
+            "amount": float(inst.envelope[s]),
+            "rationed_tier": None,
+            "level": 1.0,
+            "value_per_million": 0.0,
+            "holds_until": np.inf,
+        }
         for stage in result.stages:
             if stage.kind not in ("fill", "utility") or source not in stage.envelope_dual:
                 continue

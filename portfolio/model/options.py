@@ -145,10 +145,10 @@ class Selector:
     def __init__(
         self,
         ids: Sequence[str],
-        groups: Sequence[str],
-        agencies: Sequence[str],
-        sources: Sequence[str],
-        tiers: Sequence[int],
+        groups: Sequence[str] | np.ndarray,
+        agencies: Sequence[str] | np.ndarray,
+        sources: Sequence[str] | np.ndarray,
+        tiers: Sequence[int] | np.ndarray,
     ) -> None:
         self.ids = list(ids)
         self.id_index = {task_id.upper(): i for i, task_id in enumerate(self.ids)}

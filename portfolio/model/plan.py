@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["plan_years"]
 
 
-def _pass(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -> tuple[list[pd.DataFrame], dict[tuple[str, int, int], float], int, dict[str, list[str]]]:
+def _pass(
+    tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]
+) -> tuple[list[pd.DataFrame], dict[tuple[str, int, int], float], int, dict[str, list[str]]]:
     from .optimize import _year_table
 
     remaining: np.ndarray | None = None
@@ -90,13 +92,14 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
         # ends within it, else the even share of the years inside it
         end = pd.Series({t.id: t.end_year for t in tasks})
         need = first["remaining_need"]
-        years_in = np.minimum(end[new] , last_year) - opts.plan_year + 1
+        years_in = np.minimum(end[new], last_year) - opts.plan_year + 1
         years_total = np.maximum(1, end[new] - opts.plan_year + 1)
         schedule = need[new] * np.clip(years_in / years_total, 0, 1)
         short = [
             task_id
             for task_id in new
-            if received[task_id] > 1e-6 and received[task_id] < schedule[task_id] * (1 - 1e-7) - 1e-6
+            if received[task_id] > 1e-6
+            and received[task_id] < schedule[task_id] * (1 - 1e-7) - 1e-6
             and task_id not in deferred
         ]
         if not short:
@@ -105,14 +108,16 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
         drop = min(short, key=lambda task_id: (coverage[task_id], task_id))
         deferred.append(drop)
         opts = opts.model_copy(update={"deferred": tuple(deferred)})
-    for task_id in deferred[len(options.deferred):]:
+    for task_id in deferred[len(options.deferred) :]:
         notes.setdefault(task_id, []).append(
             "not started: it cannot be funded to completion within the plan's envelopes"
         )
     return Allocation(
         table=table,
         options=options,
-        envelopes={(s, options.plan_year + k): float(envelopes[s][k]) for s in SOURCES for k in range(options.years)},
+        envelopes={
+            (s, options.plan_year + k): float(envelopes[s][k]) for s in SOURCES for k in range(options.years)
+        },
         levels=levels,
         notes=notes,
         solves=total_solves,

@@ -111,7 +111,5 @@ def read_docx(path: str | Path) -> TaskList:
             file=str(path),
         ) from None
     if tables == 0:
-        raise InputError(
-            "the document has no tables; expected Phụ lục 2 laid out as tables", file=str(path)
-        )
+        raise InputError("the document has no tables; expected Phụ lục 2 laid out as tables", file=str(path))
     return parse_layout(lines, file=str(path))

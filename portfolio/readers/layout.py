@@ -190,9 +190,7 @@ class _Parser:
             required = {"number", "name", "period", "approved", "planned"}
         missing = required - set(columns)
         if missing:
-            raise self.error(
-                f"header row lacks the column(s) {', '.join(sorted(missing))}", line.where
-            )
+            raise self.error(f"header row lacks the column(s) {', '.join(sorted(missing))}", line.where)
         self.columns = columns
 
     def read_label_row(self, cells: tuple[str, ...], line: Line) -> None:
@@ -224,7 +222,9 @@ class _Parser:
         self.members[(self.group, position)] = []
         self.state("agency", label, cells, line, position=position)
 
-    def state(self, scope: str, agency: str | None, cells: tuple[str, ...], line: Line, position: int) -> None:
+    def state(
+        self, scope: str, agency: str | None, cells: tuple[str, ...], line: Line, position: int
+    ) -> None:
         assert self.group is not None
         for column in MONEY_COLUMNS:
             if column not in self.columns:

@@ -114,7 +114,7 @@ def _money_text(value: float) -> str:
 
 
 def csv_text(tasks: Iterable[Task]) -> str:
-    """The tidy CSV of some tasks as text (``\\n`` line ends, deterministic)."""
+    r"""The tidy CSV of some tasks as text (``\\n`` line ends, deterministic)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -54,9 +54,7 @@ def check_office_file(path: Path, kind: str) -> None:
         raise InputError("the file is empty", file=str(path))
     if head.startswith(_OLE2):
         old = ".xls" if kind == ".xlsx" else ".doc"
-        raise InputError(
-            f"is encrypted or an old {old}; save it as an unprotected {kind}", file=str(path)
-        )
+        raise InputError(f"is encrypted or an old {old}; save it as an unprotected {kind}", file=str(path))
 
 
 class RowClassifier:

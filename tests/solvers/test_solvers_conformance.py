@@ -269,9 +269,7 @@ def test_case(case: str, solver: str) -> None:
     np.testing.assert_allclose(got.row_duals, want.row_duals, atol=DUAL_TOL, rtol=0)
     np.testing.assert_allclose(got.reduced_costs, want.reduced_costs, atol=DUAL_TOL, rtol=0)
     # the convention implies stationarity: c = A^T y + reduced costs, in both senses
-    np.testing.assert_allclose(
-        problem.c, dense.T @ got.row_duals + got.reduced_costs, atol=DUAL_TOL, rtol=0
-    )
+    np.testing.assert_allclose(problem.c, dense.T @ got.row_duals + got.reduced_costs, atol=DUAL_TOL, rtol=0)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
@@ -349,9 +347,7 @@ def test_large_values_precision() -> None:
     # good to ~1e-8 relative, but its objective comes from its own, longer objective line.
     b = ProblemBuilder()
     v = b.add_variables("v", 2)
-    b.add_constraints(
-        "cap", [0, 0, 1], v[[0, 1, 1]], [1.0, 1.0, 1.0], -INF, [123456789.123, 1000.5]
-    )
+    b.add_constraints("cap", [0, 0, 1], v[[0, 1, 1]], [1.0, 1.0, 1.0], -INF, [123456789.123, 1000.5])
     b.set_objective(v, [2.0, 1.0], Sense.MAXIMIZE, offset=3.0)
     problem = b.build()
     want = 2 * 123456789.123 + 3.0

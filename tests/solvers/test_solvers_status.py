@@ -72,9 +72,7 @@ def test_cbc_map_uses_pulps_codes() -> None:
         (7, 9, True, Status.UNKNOWN),
     ],
 )
-def test_cbc_status_map(
-    lp_status: int, sol_status: int, time_limited: bool, status: Status
-) -> None:
+def test_cbc_status_map(lp_status: int, sol_status: int, time_limited: bool, status: Status) -> None:
     assert cbc_status(lp_status, sol_status, time_limited=time_limited) is status
 
 
@@ -109,9 +107,7 @@ def test_solve_result_behaviour() -> None:
     assert res.x is not None and not res.x.flags.writeable
     x[0] = 99.0  # the result holds its own copy
     assert res.x[0] == 1.0
-    bad = SolveResult(
-        Status("infeasible"), "kInfeasible", "highs", None, None, None, None, None, 0.1
-    )
+    bad = SolveResult(Status("infeasible"), "kInfeasible", "highs", None, None, None, None, None, 0.1)
     assert bad.status is Status.INFEASIBLE and not bad.ok
     with pytest.raises(SolverError) as info:
         bad.raise_for_status()
