@@ -25,19 +25,18 @@ if TYPE_CHECKING:
 
     from .model.allocation import Allocation
 
-__all__ = [
-    "DIFFERENCE_HEADER", "OPTIMIZED_HEADER", "SCENARIO_SHEET", "SOURCE_LABELS", "SUMMARY_SHEET",
-    "allocation_to_excel", "plan_sheet_title", "rounded_table", "tables_to_csv", "tier_label",
-]  # fmt: skip
+__all__ = ["DIFFERENCE_HEADER", "OPTIMIZED_HEADER", "SCENARIO_SHEET", "SOURCE_LABELS", "SUMMARY_SHEET"]
+__all__ += ["allocation_to_excel", "plan_sheet_title", "rounded_table", "tables_to_csv", "tier_label"]
 
 OPTIMIZED_HEADER = "Phân bổ tối ưu (optimized)"
 DIFFERENCE_HEADER = "Chênh lệch (difference)"
 SUMMARY_SHEET = "Tổng hợp"
 SCENARIO_SHEET = "Kịch bản"
-SOURCE_LABELS = {"recurrent": "Chi thường xuyên (recurrent)",
-                 "investment": "Đầu tư công (investment)"}  # fmt: skip
-_TIER_LABELS = {1: "Cam kết (commitments)", 2: "Hoàn thành trong năm (finishing)",
-                3: "Chuyển tiếp (continuing)", 4: "Khởi công mới (new)"}  # fmt: skip
+SOURCE_LABELS = {"recurrent": "Chi thường xuyên (recurrent)", "investment": "Đầu tư công (investment)"}
+_TIER_LABELS = {1: "Cam kết (commitments)", 2: "Hoàn thành trong năm (finishing)"}
+_TIER_LABELS |= {3: "Chuyển tiếp (continuing)", 4: "Khởi công mới (new)"}
+_STATED = {"rule", "plan_year", "years"}  # options the scenario sheet states in its own rows
+_ENVELOPE_HEADS = ["Hạn mức (envelope)", "Đã phân bổ (allocated)", "Chưa phân bổ (unspent)"]
 _SHOWN = ["demand", "planned", "allocated", "difference"]
 _TOTAL = "TỔNG (total)"
 Rows = list[list[Any]]
@@ -78,7 +77,7 @@ def _order(source: str, year: int, tier: int = 0) -> tuple[int, int, int]:
 
 
 def _round_tree(
-    values: np.ndarray, levels: Sequence[np.ndarray], decimals: int, total: float | None
+    values: np.ndarray, levels: Sequence[np.ndarray], places: int, total: float | None
 ) -> np.ndarray:
     """Largest-remainder rounding down a tree of groups (``levels``, outermost first).
 
@@ -86,23 +85,24 @@ def _round_tree(
     half-up; below it every group's share is rounded to add up to its parent's.
     """
     if not levels:
-        return largest_remainder_round(values, decimals, total)
+        return largest_remainder_round(values, places, total)
     labels = levels[0]
     masks = [labels == key for key in dict.fromkeys(labels.tolist())]
     sums = [float(values[mask].sum()) for mask in masks]
     if total is None:
-        shares = [float(largest_remainder_round([s], decimals)[0]) for s in sums]
+        shares = [float(largest_remainder_round([s], places)[0]) for s in sums]
     else:
-        shares = largest_remainder_round(sums, decimals, total).tolist()
+        shares = largest_remainder_round(sums, places, total).tolist()
     out = np.zeros(len(values), dtype=float)
     for mask, share in zip(masks, shares, strict=True):
         inner = [level[mask] for level in levels[1:]]
-        out[mask] = _round_tree(values[mask], inner, decimals, share)
+        out[mask] = _round_tree(values[mask], inner, places, share)
     return out
 
 
-def rounded_table(frame: pd.DataFrame, columns: Sequence[str], group_keys: Sequence[str] = (),
-                  decimals: int = 0) -> pd.DataFrame:  # fmt: skip
+def rounded_table(
+    frame: pd.DataFrame, columns: Sequence[str], group_keys: Sequence[str] = (), decimals: int = 0
+) -> pd.DataFrame:
     """Return a display copy of ``frame`` whose money columns add up within each group.
 
     Parameters
@@ -153,8 +153,10 @@ def _shown_tasks(allocation: Allocation, tasks: TaskList, decimals: int) -> pd.D
     ids = [str(i) for i in allocation.table.index]
     unknown, absent = sorted(set(ids) - set(order)), sorted(set(order) - set(ids))
     if unknown or absent:
-        raise ValueError("the allocation was not computed from these tasks: not in the tasks "
-                         f"{unknown[:5]}, not in the allocation {absent[:5]}")  # fmt: skip
+        raise ValueError(
+            "the allocation was not computed from these tasks: not in the tasks "
+            f"{unknown[:5]}, not in the allocation {absent[:5]}"
+        )
     frame = allocation.table.reset_index(names="id")
     frame["id"] = ids
     frame["_position"] = [order[i] for i in ids]
@@ -193,8 +195,8 @@ def _coverage(frame: pd.DataFrame) -> object:
 def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -> Rows:
     multi = len(allocation.years) > 1
     table = allocation.table
-    heads = ["Nhu cầu (demand)", f"Dự kiến phân bổ {allocation.years[0]} (planned)",
-             OPTIMIZED_HEADER, DIFFERENCE_HEADER, "Mức đáp ứng % (coverage %)"]  # fmt: skip
+    heads = ["Nhu cầu (demand)", f"Dự kiến phân bổ {allocation.years[0]} (planned)", OPTIMIZED_HEADER]
+    heads += [DIFFERENCE_HEADER, "Mức đáp ứng % (coverage %)"]
     lead = ["Năm (year)"] if multi else []
     rows: Rows = [
         ["Tổng hợp phân bổ (allocation summary), triệu đồng (million VND)"],
@@ -214,8 +216,7 @@ def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -
     keys = [_order(*key) for key in tiers[["funding_source", "year", "tier"]].itertuples(False)]
     tiers = tiers.iloc[sorted(range(len(tiers)), key=keys.__getitem__)].reset_index(drop=True)
     tiers["shortfall"] = tiers["demand"] - tiers["allocated"]
-    tiers = rounded_table(tiers, ["planned", "allocated", "shortfall"], ["year", "funding_source"],
-                          decimals)  # fmt: skip
+    tiers = rounded_table(tiers, ["planned", "allocated", "shortfall"], ["year", "funding_source"], decimals)
     tiers["demand"] = np.round(tiers["allocated"] + tiers["shortfall"], decimals) + 0.0
     tiers["difference"] = np.round(tiers["allocated"] - tiers["planned"], decimals) + 0.0
     for year in allocation.years:
@@ -231,11 +232,8 @@ def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -
             subtotal = [f"Cộng (subtotal): {source}", "", ""]
             rows.append(line(year, subtotal, tiers.loc[mask, _SHOWN].sum(), in_source))
         rows.append(line(year, [_TOTAL, "", ""], tiers.loc[of_year, _SHOWN].sum(), in_year))
-    rows += [
-        [],
-        ["Theo nhóm nhiệm vụ (by task group): the TỔNG rows of the group sheets"],
-        [*lead, "Nhóm (group)", "Tên nhóm (group name)", "Nguồn vốn (funding source)", *heads],
-    ]
+    rows += [[], ["Theo nhóm nhiệm vụ (by task group): the TỔNG rows of the group sheets"]]
+    rows.append([*lead, "Nhóm (group)", "Tên nhóm (group name)", "Nguồn vốn (funding source)", *heads])
     for year in allocation.years:
         of_year = shown[shown["year"] == year]
         in_year = table[table["year"] == year]
@@ -253,10 +251,9 @@ def _plan_sheet(allocation: Allocation, shown: pd.DataFrame, tasks: TaskList, de
     years = allocation.years
     wide = shown.pivot(index="id", columns="year", values="allocated").reindex(list(tasks.ids))
     title = f"{plan_sheet_title(len(years))} (multi-year plan) {years[0]}–{years[-1]}"
-    rows: Rows = [[f"{title}, triệu đồng (million VND)"], [],
-        ["Mã (id)", "Nhóm (group)", "Đơn vị chủ trì (agency)", "Tên nhiệm vụ (task)",
-         *[f"Phân bổ {year} (allocated)" for year in years], "Cộng (total)"],
-    ]  # fmt: skip
+    header = ["Mã (id)", "Nhóm (group)", "Đơn vị chủ trì (agency)", "Tên nhiệm vụ (task)"]
+    header += [*[f"Phân bổ {year} (allocated)" for year in years], "Cộng (total)"]
+    rows: Rows = [[f"{title}, triệu đồng (million VND)"], [], header]
 
     def amounts(values: Any) -> list[Any]:
         cells = [_money(values[year], decimals) for year in years]
@@ -292,9 +289,8 @@ def _scenario_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) 
         ["Số nhiệm vụ (tasks)", str(shown["id"].nunique())],
         [],
         ["Hạn mức (envelopes), triệu đồng (million VND)"],
-        ["Nguồn vốn (funding source)", "Năm (year)", "Hạn mức (envelope)",
-         "Đã phân bổ (allocated)", "Chưa phân bổ (unspent)"],
-    ]  # fmt: skip
+        ["Nguồn vốn (funding source)", "Năm (year)", *_ENVELOPE_HEADS],
+    ]
     for (source, year), amount in sorted(allocation.envelopes.items(), key=lambda k: _order(*k[0])):
         mask = (shown["year"] == year) & (shown["funding_source"] == source)
         spent = float(shown.loc[mask, "allocated"].sum())
@@ -302,19 +298,11 @@ def _scenario_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) 
         money = [_money(v, decimals) for v in (envelope, spent, envelope - spent)]
         rows.append([_source(source), str(year), *money])
     rows += [[], ["Tùy chọn khác mặc định (non-default options)"]]
-    fields = type(options).model_fields
-    changed = [
-        [name, _describe(getattr(options, name))]
-        for name, info in fields.items()
-        if name not in {"rule", "plan_year", "years"}
-        and getattr(options, name) != info.get_default(call_default_factory=True)
-    ]
+    defaults = {n: f.get_default(call_default_factory=True) for n, f in type(options).model_fields.items()}
+    changed = [[n, _describe(v)] for n, v in options if n not in _STATED and v != defaults[n]]
     rows += changed or [["(không có / none)"]]
-    rows += [
-        [],
-        ["Mức đạt được theo thứ bậc (level reached per tier)"],
-        ["Nguồn vốn (funding source)", "Năm (year)", "Thứ bậc (tier)", "Mức (level)"],
-    ]
+    rows += [[], ["Mức đạt được theo thứ bậc (level reached per tier)"]]
+    rows.append(["Nguồn vốn (funding source)", "Năm (year)", "Thứ bậc (tier)", "Mức (level)"])
     levels = sorted(allocation.levels.items(), key=lambda k: _order(*k[0]))
     for (source, year, tier), level in levels:
         rows.append([_source(source), str(year), str(tier), round(float(level), 6)])
@@ -328,9 +316,8 @@ def _scenario_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) 
 
 
 def allocation_to_excel(
-    allocation: Allocation, path: str | Path, *, tasks: TaskList | str | Path | None = None,
-    decimals: int = 0,
-) -> None:  # fmt: skip
+    allocation: Allocation, path: str | Path, *, tasks: TaskList | str | Path | None = None, decimals: int = 0
+) -> None:
     """Write an allocation as a workbook laid out like Phụ lục 2.
 
     Parameters
@@ -368,8 +355,8 @@ def allocation_to_excel(
     task_list = _load(tasks)
     shown = _shown_tasks(allocation, task_list, decimals)
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
-    extra = [(OPTIMIZED_HEADER, first["allocated"].to_dict()),
-             (DIFFERENCE_HEADER, first["difference"].to_dict())]  # fmt: skip
+    optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
+    extra = [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)]
     rows = appendix_lines(task_list, decimals=decimals, extra_columns=extra)
     sheets = [(SUMMARY_SHEET, _summary_sheet(allocation, shown, decimals))]
     if len(allocation.years) > 1:
@@ -400,8 +387,8 @@ def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tables = {"per_task": allocation.table.rename_axis("id"), "by_agency": allocation.by_agency(),
-              "by_group": allocation.by_group(), "by_tier": allocation.by_tier()}  # fmt: skip
+    tables = {"per_task": allocation.table.rename_axis("id"), "by_agency": allocation.by_agency()}
+    tables.update(by_group=allocation.by_group(), by_tier=allocation.by_tier())
     paths = [folder / f"{name}.csv" for name in tables]
     for path, frame in zip(paths, tables.values(), strict=True):
         atomic_write_text(path, frame.reset_index().to_csv(index=False, lineterminator="\n"))

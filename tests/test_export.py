@@ -1,0 +1,322 @@
+"""The allocation workbook (Phụ lục 2 layout + summary + scenario) and the CSV tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import portfolio as pf
+from portfolio.export import (
+    DIFFERENCE_HEADER,
+    OPTIMIZED_HEADER,
+    SCENARIO_SHEET,
+    SUMMARY_SHEET,
+    allocation_to_excel,
+    plan_sheet_title,
+    rounded_table,
+    tables_to_csv,
+)
+from portfolio.model import Allocation
+from portfolio.tasks import GROUPS, TaskList
+
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+@pytest.fixture(scope="module")
+def tasks() -> TaskList:
+    return pf.read_appendix()
+
+
+@pytest.fixture(scope="module")
+def allocation(tasks: TaskList) -> Allocation:
+    return pf.optimize(tasks)
+
+
+@pytest.fixture(scope="module")
+def plan(tasks: TaskList) -> Allocation:
+    return pf.optimize(tasks, years=3, budget={"recurrent": 320000}, rule="weighted", weights={"A": 2})
+
+
+@pytest.fixture(scope="module")
+def workbook(allocation: Allocation, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "allocation.xlsx"
+    allocation_to_excel(allocation, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def plan_workbook(plan: Allocation, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "plan.xlsx"
+    allocation_to_excel(plan, path)
+    return path
+
+
+def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _num(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _group_table(path: Path, group: str) -> tuple[list[str], list[tuple[str, tuple[Any, ...]]]]:
+    """Header and (kind, row) of a group sheet: kind is agency, subheading, task or total."""
+    rows = _rows(path, group)
+    start = next(i for i, row in enumerate(rows) if row[0] in ("TT", "Stt"))
+    header = [str(cell or "") for cell in rows[start]]
+    out = []
+    for row in rows[start + 1 :]:
+        first = str(row[0] or "")
+        if row[1] == "TỔNG":
+            out.append(("total", row))
+        elif first.isdigit():
+            out.append(("task", row))
+        elif _ROMAN.match(first):
+            money = any(isinstance(cell, int | float) for cell in row[2:])
+            out.append(("agency" if money else "subheading", row))
+    return header, out
+
+
+def _money_columns(header: list[str]) -> list[int]:
+    keys = ("Dự toán", "Nhu cầu", "Kinh phí", "Chuyển nguồn", "Đã phân bổ", "Dự kiến")
+    extra = (OPTIMIZED_HEADER, DIFFERENCE_HEADER)
+    return [i for i, h in enumerate(header) if h.startswith(keys) or h in extra]
+
+
+def test_sheets(workbook: Path, plan_workbook: Path) -> None:
+    names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
+    assert names == ["A", "B", "C", "D", "E", SUMMARY_SHEET, SCENARIO_SHEET]
+    names = openpyxl.load_workbook(plan_workbook, read_only=True).sheetnames
+    assert names == ["A", "B", "C", "D", "E", SUMMARY_SHEET, plan_sheet_title(3), SCENARIO_SHEET]
+    assert plan_sheet_title(3) == "Kế hoạch 3 năm"
+
+
+@pytest.mark.parametrize("which", ["workbook", "plan_workbook"])
+def test_group_sheet_subtotals_equal_shown_rows(which: str, request: pytest.FixtureRequest) -> None:
+    path = request.getfixturevalue(which)
+    for group in GROUPS:
+        header, table = _group_table(path, group)
+        assert header[-2:] == [OPTIMIZED_HEADER, DIFFERENCE_HEADER]
+        columns = _money_columns(header)
+        assert len(columns) >= 4
+        for column in columns:
+            tasks_sum, agency_sum, block_sum = 0.0, 0.0, 0.0
+            block: tuple[Any, ...] | None = None
+            for kind, row in [*table, ("end", ())]:
+                if kind in ("agency", "subheading", "total", "end") and block is not None:
+                    assert _num(block[column]) == block_sum, (group, header[column], block[1])
+                    block = None
+                if kind == "agency":
+                    block, block_sum = row, 0.0
+                    agency_sum += _num(row[column])
+                elif kind == "task":
+                    value = _num(row[column])
+                    assert value == round(value), (group, row[0])  # decimals=0
+                    tasks_sum += value
+                    if block is not None:
+                        block_sum += value
+                elif kind == "total":
+                    assert _num(row[column]) == tasks_sum, (group, header[column])
+                    if group != "D":
+                        assert _num(row[column]) == agency_sum
+
+
+def test_difference_and_optimized_columns(allocation: Allocation, workbook: Path) -> None:
+    first = allocation.table
+    exact_of = first["allocated"].to_dict()
+    totals: dict[str, float] = {}
+    for group in GROUPS:
+        header, table = _group_table(workbook, group)
+        opt, diff = header.index(OPTIMIZED_HEADER), header.index(DIFFERENCE_HEADER)
+        planned = next(i for i, h in enumerate(header) if h.startswith("Dự kiến phân bổ"))
+        for kind, row in table:
+            if kind == "task":
+                assert abs(_num(row[opt]) - exact_of[f"{group}{row[0]}"]) < 1
+            if kind in ("task", "agency", "total"):
+                assert _num(row[diff]) == _num(row[opt]) - _num(row[planned])
+            if kind == "total":
+                totals[group] = _num(row[opt])
+    spent = {
+        source: sum(first.loc[first["funding_source"] == source, "allocated"])
+        for source in ("recurrent", "investment")
+    }
+    assert totals["A"] + totals["B"] + totals["C"] == round(spent["recurrent"]) == 332401
+    assert totals["D"] == round(spent["investment"]) == 66390
+    summary = _rows(workbook, "E")
+    header = [str(c or "") for c in next(r for r in summary if r[0] == "Stt")]
+    opt = header.index(OPTIMIZED_HEADER)
+    shown = {row[1]: _num(row[opt]) for row in summary if row[1] in GROUPS}
+    assert shown == totals
+    total = next(row for row in summary if row[1] == "A + B + C + D")
+    assert _num(total[opt]) == sum(totals.values()) == 398791
+
+
+def _check_blocks(rows: list[tuple[Any, ...]]) -> int:
+    """Subtotal (Cộng …) and TỔNG rows of a summary table equal the sums of their rows."""
+    checked = 0
+    columns: list[int] = []
+    block: list[list[float]] = []
+    subtotals: list[list[float]] = []
+    for row in rows:
+        labels = [str(cell) for cell in row if isinstance(cell, str)]
+        if "Nhu cầu (demand)" in labels:
+            header = [str(cell or "") for cell in row]
+            start = header.index("Nhu cầu (demand)")
+            columns = list(range(start, start + 4))
+            block, subtotals = [], []
+            continue
+        if not columns or not any(isinstance(row[i], int | float) for i in columns):
+            continue
+        values = [_num(row[i]) for i in columns]
+        is_total = any(label.startswith("TỔNG") for label in labels)
+        if is_total or any(label.startswith("Cộng") for label in labels):
+            parts = block if not is_total or not subtotals else subtotals
+            assert not (is_total and subtotals and block), row
+            assert values == [sum(column) for column in zip(*parts, strict=True)], row
+            checked += 1
+            subtotals = [] if is_total else [*subtotals, values]
+            block = []
+        else:
+            block.append(values)
+    return checked
+
+
+@pytest.mark.parametrize("which", ["workbook", "plan_workbook"])
+def test_summary_sheet_adds_up(which: str, request: pytest.FixtureRequest) -> None:
+    path = request.getfixturevalue(which)
+    rows = _rows(path, SUMMARY_SHEET)
+    assert _check_blocks(rows) >= 4
+    # the per-group rows are the TỔNG rows of the group sheets (first year)
+    header = [str(c or "") for c in next(r for r in rows if "Nhóm (group)" in r)]
+    group_col = header.index("Nhóm (group)")
+    opt = header.index(OPTIMIZED_HEADER)
+    first = str(rows[next(i for i, r in enumerate(rows) if "Nhóm (group)" in r) + 1][0])
+    for group in GROUPS:
+        sheet_header, table = _group_table(path, group)
+        total = next(row for kind, row in table if kind == "total")
+        line = next(r for r in rows if r[group_col] == group and (group_col == 0 or r[0] == first))
+        assert _num(line[opt]) == _num(total[sheet_header.index(OPTIMIZED_HEADER)])
+
+
+def test_plan_sheet(plan: Allocation, plan_workbook: Path) -> None:
+    rows = _rows(plan_workbook, plan_sheet_title(3))
+    header = [str(c or "") for c in rows[2]]
+    years = [header.index(f"Phân bổ {year} (allocated)") for year in plan.years]
+    total = header.index("Cộng (total)")
+    group_sums, all_sums = np.zeros(4), np.zeros(4)
+    shown_first: dict[str, float] = {}
+    for row in rows[3:]:
+        values = np.array([_num(row[i]) for i in [*years, total]])
+        assert values[-1] == values[:-1].sum()
+        if row[0]:
+            group_sums += values
+            shown_first[str(row[0])] = values[0]
+            exact = float(plan.table[plan.table["year"] == plan.years[0]].loc[row[0], "allocated"])
+            assert abs(values[0] - exact) < 1
+        elif str(row[2]).startswith("Cộng nhóm"):
+            assert list(values) == list(group_sums)
+            all_sums += group_sums
+            group_sums = np.zeros(4)
+        else:
+            assert str(row[2]).startswith("TỔNG")
+            assert list(values) == list(all_sums)
+    for group in GROUPS:  # the group sheets show the first year
+        header_g, table = _group_table(plan_workbook, group)
+        opt = header_g.index(OPTIMIZED_HEADER)
+        for kind, row in table:
+            if kind == "task":
+                assert _num(row[opt]) == shown_first[f"{group}{row[0]}"]
+
+
+def test_read_back_decimals_two(allocation: Allocation, tasks: TaskList, tmp_path: Path) -> None:
+    path = tmp_path / "two.xlsx"
+    allocation_to_excel(allocation, path, tasks=tasks, decimals=2)
+    assert pf.read_appendix(path).tasks == tasks.tasks
+
+
+def test_byte_identical(allocation: Allocation, tmp_path: Path) -> None:
+    allocation_to_excel(allocation, tmp_path / "one.xlsx")
+    allocation_to_excel(allocation, tmp_path / "two.xlsx")
+    assert (tmp_path / "one.xlsx").read_bytes() == (tmp_path / "two.xlsx").read_bytes()
+
+
+def _envelopes(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    start = next(i for i, row in enumerate(rows) if row[2] == "Hạn mức (envelope)") + 1
+    end = next(i for i in range(start, len(rows)) if not any(rows[i]))
+    return {(row[0], row[1]): row[2:5] for row in rows[start:end]}
+
+
+def test_scenario_sheet(workbook: Path, plan_workbook: Path) -> None:
+    rows = _rows(workbook, SCENARIO_SHEET)
+    texts = {c for row in rows for c in row if isinstance(c, str)}
+    assert {"proportional", "2024", "(không có / none)"} <= texts
+    assert _envelopes(rows) == {
+        ("Chi thường xuyên (recurrent)", "2024"): (332401, 332401, 0),
+        ("Đầu tư công (investment)", "2024"): (66390, 66390, 0),
+    }
+    rows = _rows(plan_workbook, SCENARIO_SHEET)
+    assert ("Quy tắc phân bổ (rule)", "weighted") == rows[1][:2]
+    assert ("Số năm (years)", "3") == rows[4][:2]
+    options = {row[0]: row[1] for row in rows if row[0] in ("budget", "weights")}
+    assert options == {"budget": "recurrent = 320000", "weights": "A = 2"}
+    envelopes = _envelopes(rows)
+    assert len(envelopes) == 6
+    assert {key[0]: value[0] for key, value in envelopes.items()} == {
+        "Chi thường xuyên (recurrent)": 320000,
+        "Đầu tư công (investment)": 66390,
+    }
+    assert all(spent + unspent == amount for amount, spent, unspent in envelopes.values())
+
+
+def test_wrong_tasks_and_decimals(allocation: Allocation, tasks: TaskList, tmp_path: Path) -> None:
+    fewer = TaskList(tasks.tasks[:-1])
+    with pytest.raises(ValueError, match="not computed from these tasks"):
+        allocation_to_excel(allocation, tmp_path / "x.xlsx", tasks=fewer)
+    with pytest.raises(ValueError, match="decimals"):
+        allocation_to_excel(allocation, tmp_path / "x.xlsx", decimals=-1)
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_rounded_table() -> None:
+    frame = pd.DataFrame(
+        {"g": list("xxxyy"), "v": [0.4, 0.4, 0.2, 2.5, np.nan], "w": [1.26, 1.26, 1.26, 0.5, 0.5]}
+    )
+    out = rounded_table(frame, ["v", "w"], ["g"])
+    assert out["v"].tolist()[:4] == [1.0, 0.0, 0.0, 3.0] and np.isnan(out["v"].iloc[4])
+    assert out.groupby("g")["w"].sum().tolist() == [4.0, 1.0]
+    assert frame["v"].iloc[0] == 0.4  # a copy
+    whole = rounded_table(frame, ["w"], decimals=1)
+    assert round(whole["w"].sum(), 6) == 4.8
+
+
+def test_tables_to_csv(allocation: Allocation, plan: Allocation, tmp_path: Path) -> None:
+    for which, result in (("one", allocation), ("plan", plan)):
+        folder = tmp_path / which
+        paths = tables_to_csv(result, folder)
+        assert [p.name for p in paths] == ["per_task.csv", "by_agency.csv", "by_group.csv", "by_tier.csv"]
+        assert all(b"\r" not in p.read_bytes() for p in paths)
+        expected = {
+            "per_task": result.table,
+            "by_agency": result.by_agency(),
+            "by_group": result.by_group(),
+            "by_tier": result.by_tier(),
+        }
+        for path in paths:
+            frame = expected[path.stem]
+            names = list(frame.index.names)
+            back = pd.read_csv(path).set_index(names)
+            pd.testing.assert_frame_equal(
+                back, frame, check_dtype=False, check_index_type=False, rtol=0, atol=0
+            )
+        again = tables_to_csv(result, folder)
+        assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
