@@ -35,6 +35,14 @@ _EXPORTS = {
     "SolveError": "portfolio.errors",
     "optimize": "portfolio.model",
     "Allocation": "portfolio.model",
+    "Scenario": "portfolio.scenarios",
+    "load_scenarios": "portfolio.scenarios",
+    "compare": "portfolio.scenarios",
+    "Comparison": "portfolio.scenarios",
+    "frontier": "portfolio.frontiers",
+    "water_fill": "portfolio.frontiers",
+    "explain": "portfolio.explanations",
+    "explain_text": "portfolio.explanations",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -49,9 +57,12 @@ if TYPE_CHECKING:  # pragma: no cover
         ScenarioError,
         SolveError,
     )
+    from .explanations import explain, explain_text
+    from .frontiers import frontier, water_fill
     from .model import Allocation, optimize
     from .readers import bundled_appendix_path, read_appendix
     from .reconciliation import Finding, reconcile
+    from .scenarios import Comparison, Scenario, compare, load_scenarios
     from .tasks import Task, TaskList
 
 

@@ -1,4 +1,4 @@
-"""The ``portfolio`` command: show, reconcile, optimize, convert.
+"""The ``portfolio`` command: show, reconcile, optimize, compare, frontier, explain, convert.
 
 Every error is one line on stderr naming the file, row and field, with exit
 code 2 (1 for an infeasible scenario); ``--debug`` shows the traceback.
@@ -12,8 +12,13 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InfeasibleError, PortfolioError, PortfolioWarning
+
+if TYPE_CHECKING:
+    from .model import Allocation
+    from .tasks import TaskList
 
 __all__ = ["main"]
 
@@ -21,6 +26,26 @@ EPILOG_OPTIMIZE = """examples:
   portfolio optimize                                  # bundled appendix, default rule
   portfolio optimize --budget recurrent=300000 --out plan.xlsx
   portfolio optimize --rule closest_to_plan --years 3 --out plan.csv
+  portfolio optimize --scenario examples/scenarios/cut10.toml
+  portfolio optimize --scenario examples/scenarios/priority_health.toml --name health_weighted
+"""
+
+EPILOG_COMPARE = """examples:
+  portfolio compare examples/scenarios/cut10.toml examples/scenarios/cut20.toml
+  portfolio compare examples/scenarios/ --out scenarios.xlsx   # every file of the folder
+  portfolio compare examples/scenarios/*.toml --out per_task.csv
+"""
+
+EPILOG_FRONTIER = """examples:
+  portfolio frontier                                 # recurrent envelope, commitments to full demand
+  portfolio frontier --source both --points 1000 --out frontier.png
+  portfolio frontier --source investment --rule equal_awards --points 50 --out frontier.csv
+"""
+
+EPILOG_EXPLAIN = """examples:
+  portfolio explain                                  # every task whose allocation differs from the plan
+  portfolio explain --task B38
+  portfolio explain --scenario examples/scenarios/cut10.toml --out reasons.csv
 """
 
 
@@ -59,6 +84,28 @@ def _parser() -> argparse.ArgumentParser:
             "document (default: the bundled Phụ lục 2)",
         )
 
+    def run_args(p: argparse.ArgumentParser) -> None:
+        """The options of one run; a flag given on the command line overrides the scenario's."""
+        p.add_argument(
+            "--budget",
+            action="append",
+            type=_budget,
+            default=[],
+            metavar="SOURCE=AMOUNT",
+            help="envelope of a funding source, million VND (recurrent=332401, investment=66390); "
+            "repeat for both; default: the document's planned totals",
+        )
+        p.add_argument(
+            "--rule",
+            choices=["proportional", "equal_awards", "weighted", "closest_to_plan"],
+            help="rationing rule within a tier (default: proportional)",
+        )
+        p.add_argument("--solver", choices=["highs", "cbc"], help="LP backend (default: highs)")
+        p.add_argument("--plan-year", type=int, help="first year planned (default: 2024)")
+        p.add_argument("--years", type=int, help="years in the plan (default: 1; 3 for the rolling plan)")
+        p.add_argument("--scenario", type=Path, metavar="FILE", help="the options of a .toml/.json scenario")
+        p.add_argument("--name", help="the scenario to run when FILE holds several")
+
     show = sub.add_parser(
         "show",
         help="summary of the appendix: rows and totals per group and agency",
@@ -84,31 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     appendix_arg(opt)
-    opt.add_argument(
-        "--budget",
-        action="append",
-        type=_budget,
-        default=[],
-        metavar="SOURCE=AMOUNT",
-        help="envelope of a funding source, million VND (recurrent=332401, investment=66390); "
-        "repeat for both; default: the document's planned totals",
-    )
-    opt.add_argument(
-        "--rule",
-        default="proportional",
-        choices=["proportional", "equal_awards", "weighted", "closest_to_plan"],
-        help="rationing rule within a tier (default: proportional)",
-    )
-    opt.add_argument(
-        "--solver", default="highs", choices=["highs", "cbc"], help="LP backend (default: highs)"
-    )
-    opt.add_argument("--plan-year", type=int, default=2024, help="first year planned (default: 2024)")
-    opt.add_argument(
-        "--years",
-        type=int,
-        default=1,
-        help="years in the plan (default: 1; 3 for the rolling plan)",
-    )
+    run_args(opt)
     opt.add_argument(
         "--out",
         type=Path,
@@ -118,6 +141,70 @@ def _parser() -> argparse.ArgumentParser:
         help="write a result; repeat for several: .csv (per-task table: id, year, "
         "planned, allocated, ...), .xlsx (laid out like Phụ lục 2, plus summary and "
         "scenario sheets), .png (optimized vs actual per task)",
+    )
+
+    cmp = sub.add_parser(
+        "compare",
+        help="run scenario files and set their allocations side by side",
+        epilog=EPILOG_COMPARE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmp.add_argument(
+        "scenarios", nargs="+", type=Path, metavar="FILE", help="scenario .toml/.json files or folders"
+    )
+    cmp.add_argument("--appendix", help="the appendix (default: the bundled Phụ lục 2)")
+    cmp.add_argument(
+        "--out",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="write the comparison; repeat for several: .xlsx (per task, agency, group, tier), "
+        ".csv (per task), .png (per tier)",
+    )
+
+    fro = sub.add_parser(
+        "frontier",
+        help="coverage of each tier as an envelope grows from the commitments to full demand",
+        epilog=EPILOG_FRONTIER,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    appendix_arg(fro)
+    fro.add_argument(
+        "--source",
+        default="recurrent",
+        choices=["recurrent", "investment", "both"],
+        help="the envelope to sweep; both: the two as one share of full demand (default: recurrent)",
+    )
+    fro.add_argument("--points", type=int, default=200, help="envelopes in the sweep (default: 200)")
+    fro.add_argument("--start", type=float, help="first envelope, million VND (share 0-1 with --source both)")
+    fro.add_argument("--stop", type=float, help="last envelope (default: the source's full demand)")
+    run_args(fro)
+    fro.add_argument(
+        "--out",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="write the sweep: .csv (one row per envelope and tier) or .png (chart)",
+    )
+
+    exp = sub.add_parser(
+        "explain",
+        help="why each task's allocation differs from the document's plan",
+        epilog=EPILOG_EXPLAIN,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    appendix_arg(exp)
+    exp.add_argument("--task", metavar="ID", help="one paragraph on one task, e.g. B38")
+    run_args(exp)
+    exp.add_argument(
+        "--out",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="write every task's reason as .csv",
     )
 
     conv = sub.add_parser(
@@ -171,20 +258,37 @@ def _reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
-def _optimize(args: argparse.Namespace) -> int:
+def _options(args: argparse.Namespace, tasks: TaskList) -> dict[str, Any]:
+    """The run's options: a scenario's (``--scenario``), command-line flags overriding them."""
+    options: dict[str, Any] = {}
+    if args.scenario is not None:
+        from .scenarios import load_scenarios
+
+        scenarios = load_scenarios(args.scenario)
+        chosen = [s for s in scenarios if args.name in (None, s.name)]
+        if len(chosen) != 1:
+            names = ", ".join(s.name for s in scenarios)
+            raise PortfolioError(f"{args.scenario}: choose one scenario with --name: {names}")
+        options = chosen[0].check(tasks).model_dump()
+    flags = {"rule": args.rule, "solver": args.solver, "plan_year": args.plan_year, "years": args.years}
+    options.update({k: v for k, v in flags.items() if v is not None})
+    options["budget"] = {**(options.get("budget") or {}), **dict(args.budget)}
+    return options
+
+
+def _run(args: argparse.Namespace) -> Allocation:
     from .model import optimize
+    from .readers import read_appendix
+
+    tasks = read_appendix(args.appendix)
+    return optimize(tasks, **_options(args, tasks))
+
+
+def _optimize(args: argparse.Namespace) -> int:
     from .money import format_vnd
 
     outputs = _check_outputs(args.out, [args.appendix] if args.appendix else [])
-    budget = dict(args.budget)
-    allocation = optimize(
-        args.appendix,
-        budget=budget,
-        rule=args.rule,
-        solver=args.solver,
-        plan_year=args.plan_year,
-        years=args.years,
-    )
+    allocation = _run(args)
     report = allocation.by_tier()
     print(
         f"rule: {allocation.rule}; envelopes: "
@@ -201,14 +305,16 @@ def _optimize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_outputs(outputs: list[Path], inputs: list[str]) -> list[Path]:
+def _check_outputs(
+    outputs: list[Path], inputs: Sequence[str | Path], suffixes: tuple[str, ...] = (".csv", ".xlsx", ".png")
+) -> list[Path]:
     """Refuse unknown suffixes and writing over an input, before any work is done."""
     from .output import refuse_overwrite
 
     for out in outputs:
         refuse_overwrite(out, [Path(i) for i in inputs])
-        if out.suffix.lower() not in {".csv", ".xlsx", ".png"}:
-            raise PortfolioError(f"{out}: --out must end in .csv, .xlsx or .png")
+        if out.suffix.lower() not in suffixes:
+            raise PortfolioError(f"{out}: --out must end in {', '.join(suffixes[:-1])} or {suffixes[-1]}")
         if not out.resolve().parent.is_dir():
             raise PortfolioError(f"{out}: the folder does not exist")
     return outputs
@@ -235,6 +341,125 @@ def _write_outputs(allocation: object, outputs: list[Path], appendix: str | None
 
             save_figure(plot_tasks(allocation), out)
         print(f"wrote {out}")
+
+
+def _table(frame: object, columns: Sequence[str]) -> None:
+    """Print a frame of amounts, the Vietnamese way, one row per index key."""
+    import pandas as pd
+
+    from .money import format_vnd
+
+    assert isinstance(frame, pd.DataFrame)
+    keys = [" ".join(str(k) for k in (key if isinstance(key, tuple) else (key,))) for key in frame.index]
+    width = max([24, *(len(k) + 2 for k in keys)])
+    print(f"{'':<{width}}" + "".join(f"{str(c)[:15]:>16}" for c in columns))
+    for key, (_, row) in zip(keys, frame.iterrows(), strict=True):
+        cells = ["-" if pd.isna(row[c]) else format_vnd(float(row[c]), 0) for c in columns]
+        print(f"{key:<{width}}" + "".join(f"{c:>16}" for c in cells))
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .readers import read_appendix
+    from .scenarios import compare
+
+    outputs = _check_outputs(args.out, [*args.scenarios, *([args.appendix] if args.appendix else [])])
+    comparison = compare(args.scenarios, read_appendix(args.appendix), raise_on_failure=False)
+    columns = list(comparison.per_tier.columns)
+    print("million VND; planned = the document's Dự kiến phân bổ")
+    _table(comparison.per_tier, columns)
+    print()
+    _table(comparison.per_group, columns)
+    for name, reason in comparison.failed.items():
+        print(f"portfolio: infeasible: scenario {name!r}: {reason}", file=sys.stderr)
+    for out in outputs:
+        suffix = out.suffix.lower()
+        if suffix == ".xlsx":
+            comparison.to_excel(out)
+        elif suffix == ".csv":
+            from .output import atomic_write_text
+
+            table = comparison.per_task.reset_index()
+            atomic_write_text(out, table.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+        else:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from .plots import plot_comparison, save_figure
+
+            save_figure(plot_comparison(comparison.per_tier.iloc[:-1]), out)
+        print(f"wrote {out}")
+    return 1 if comparison.failed else 0
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .frontiers import frontier
+    from .money import format_vnd
+    from .readers import read_appendix
+
+    outputs = _check_outputs(args.out, [args.appendix] if args.appendix else [], (".csv", ".png"))
+    tasks = read_appendix(args.appendix)
+    options = _options(args, tasks)
+    sweep = frontier(
+        tasks,
+        source=args.source,
+        points=args.points,
+        start=args.start,
+        stop=args.stop,
+        **options,
+    )
+    shown = np.unique(np.linspace(0, args.points - 1, min(args.points, 11)).round().astype(int))
+    tiers = sorted(set(sweep["tier"]))
+    print(f"coverage of each tier by envelope (million VND), {args.source}")
+    print(f"{'envelope':>16}  {'source':<11}" + "".join(f"{'tier ' + str(t):>10}" for t in tiers))
+    for (_, source), rows in sweep[sweep["point"].isin(shown)].groupby(["point", "source"], sort=False):
+        coverage = dict(zip(rows["tier"], rows["coverage"], strict=True))
+        failed = bool(rows["failed"].iloc[0])
+        cells = ["failed" if failed else f"{coverage[t]:.2%}" if t in coverage else "" for t in tiers]
+        envelope = format_vnd(float(rows["envelope"].iloc[0]), 0)
+        print(f"{envelope:>16}  {source!s:<11}" + "".join(f"{c:>10}" for c in cells))
+    failed = sweep.loc[sweep["failed"], "reason"].drop_duplicates()
+    for reason in failed.head(3):
+        print(f"portfolio: infeasible: {reason}", file=sys.stderr)
+    for out in outputs:
+        if out.suffix.lower() == ".csv":
+            from .output import atomic_write_text
+
+            atomic_write_text(out, sweep.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+        else:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from .plots import plot_frontier, save_figure
+
+            save_figure(plot_frontier(sweep), out)
+        print(f"wrote {out}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .explanations import explain, explain_text
+    from .money import format_vnd
+
+    outputs = _check_outputs(args.out, [args.appendix] if args.appendix else [], (".csv",))
+    allocation = _run(args)
+    if args.task:
+        print(explain_text(allocation, args.task))
+    else:
+        reasons = explain(allocation)
+        for task, row in reasons[reasons["reason"] != "as planned"].iterrows():
+            print(
+                f"{task!s:<5}{format_vnd(row['planned'], 2):>14}{format_vnd(row['allocated'], 2):>14}"
+                f"{format_vnd(row['difference'], 2):>14}  {row['reason']}"
+            )
+    for out in outputs:
+        from .output import atomic_write_text
+
+        frame = explain(allocation).reset_index()
+        atomic_write_text(out, frame.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+        print(f"wrote {out}")
+    return 0
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -264,7 +489,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"show": _show, "reconcile": _reconcile, "optimize": _optimize, "convert": _convert}
+    handlers = {
+        "show": _show,
+        "reconcile": _reconcile,
+        "optimize": _optimize,
+        "compare": _compare,
+        "frontier": _frontier,
+        "explain": _explain,
+        "convert": _convert,
+    }
 
     def warn(
         message: warnings.WarningMessage | object,

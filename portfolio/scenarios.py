@@ -1,0 +1,395 @@
+"""Scenarios: named sets of run options read from TOML or JSON, run and compared.
+
+A file holds one scenario as top-level keys, or several under ``[[scenario]]``
+(TOML) or a ``"scenario"`` list (JSON). A budget is an amount in million VND, a
+percentage of the baseline envelope (the document's planned total of that
+source: ``"-10%"`` and ``"90%"`` both mean 90% of it), or a list with one value
+per year. Every other field of :class:`~portfolio.model.options.Options` may be
+given; what is not given keeps its default. See ``examples/scenarios/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+import pydantic as pyd
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from .errors import InfeasibleError, ScenarioError, SolveError
+from .model.optimize import _load, make_options, optimize
+from .model.options import SOURCES, Options, Rule, budget_matrix, normalize_name
+from .money import MoneyFormatError, parse_vnd
+from .tasks import TaskList
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from .model.allocation import Allocation
+
+__all__ = ["TOTAL", "Comparison", "Scenario", "compare", "load_scenarios", "planned_totals"]
+
+TOTAL = "TỔNG"
+_PERCENT = re.compile(r"^([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%$")
+_EXPECTED = "expected an amount or a percentage like -10%"
+_KEYS = (["id"], ["agency_key"], ["group"], ["funding_source", "tier"])
+Tasks = TaskList | str | Path | None
+
+
+def planned_totals(tasks: TaskList) -> dict[str, float]:
+    """Return the document's planned total of each funding source: the baseline envelopes."""
+    return {s: float(sum(t.planned for t in tasks if t.funding_source == s)) for s in SOURCES}
+
+
+def _budget_value(value: object, where: str) -> float | str:
+    """Check a non-negative amount (``300000``, ``"300.000"``), or a percentage kept as text."""
+    text = "".join(value.split()) if isinstance(value, str) else ""
+    if match := _PERCENT.match(text):
+        if match.group(1) == "-" and float(match.group(2).replace(",", ".")) > 100:
+            raise ScenarioError(f"a cut of more than 100% is negative: {value!r}", field=where)
+        return text
+    for comma in (True, False) if text else ():
+        with contextlib.suppress(MoneyFormatError):
+            value = parse_vnd(text, decimal_comma=comma)
+            break
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e300:
+        raise ScenarioError(f"{_EXPECTED}, got {value!r}", field=where)
+    return float(value)
+
+
+def resolve_amount(value: float | str, baseline: float) -> float:
+    """Return an amount, or a percentage of ``baseline`` (``"-10%"``, ``"90%"``: 0.9 × it)."""
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        return float(value)
+    sign, share = match.group(1), float(match.group(2).replace(",", ".")) / 100
+    return max(0.0, baseline * {"-": 1 - share, "+": 1 + share}.get(sign, share))
+
+
+class Scenario(BaseModel):
+    """A named set of run options; a field left ``None`` keeps the default of :class:`Options`.
+
+    ``budget`` maps a source to an amount (million VND), a percentage of the
+    baseline envelope (``"-10%"``, ``"90%"``, ``"+5%"``) or a list of them, one
+    per year; ``name`` and ``description`` label the scenario in comparisons.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    budget: dict[str, float | str | list[float | str]] = Field(default_factory=dict)
+    rule: Rule | None = None
+    plan_year: int | None = None
+    years: int | None = None
+    weights: dict[str, float] | None = None
+    must_fund: tuple[str, ...] | None = None
+    locked: dict[str, float] | None = None
+    deferred: tuple[str, ...] | None = None
+    agency_floors: dict[str, float] | None = None
+    agency_caps: dict[str, float] | None = None
+    constraints: tuple[str, ...] | None = None
+    seed_share: float | None = None
+    pacing: float | None = None
+    all_or_nothing: bool | None = None
+    tiers: dict[str, int] | None = None
+    solver: Literal["highs", "cbc"] | None = None
+    _file: str | None = PrivateAttr(default=None)
+    _prefix: str = PrivateAttr(default="")
+
+    @pyd.field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, value: object) -> dict[str, float | str | list[float | str]]:
+        if not isinstance(value, dict):
+            raise ScenarioError(f"expected source = amount pairs, got {value!r}", field="budget")
+        out: dict[str, float | str | list[float | str]] = {}
+        for source, amount in value.items():
+            where = f"budget.{source}"
+            if source not in SOURCES:
+                raise ScenarioError("unknown source; expected recurrent or investment", field=where)
+            if isinstance(amount, (list, tuple)) and amount:
+                out[source] = [_budget_value(a, f"{where}[{k}]") for k, a in enumerate(amount)]
+            else:
+                out[source] = _budget_value(amount, where)
+        return out
+
+    @pyd.field_validator("must_fund", "deferred", "constraints", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    @pyd.model_validator(mode="after")
+    def _check_options(self) -> Scenario:
+        try:
+            Options(rule=self.rule or "proportional", **self.overrides())
+        except ValidationError as exc:
+            raise _error(exc, "", "") from None
+        return self
+
+    def overrides(self) -> dict[str, Any]:
+        """Return the options this scenario sets, other than ``rule`` and ``budget``."""
+        skip = {"name", "description", "budget", "rule"}
+        return {k: v for k, v in self if k not in skip and v is not None}
+
+    def _located(self, exc: ScenarioError) -> ScenarioError:
+        where = f"{self._prefix}{exc.field}" if exc.field else (self._prefix.rstrip(".") or None)
+        return ScenarioError(exc.message, file=self._file or f"scenario {self.name!r}", field=where)
+
+    def resolved_budget(self, tasks: TaskList) -> dict[str, float | tuple[float, ...]]:
+        """Return the budget in million VND, percentages taken of the document's planned totals."""
+        base = planned_totals(tasks)
+        return {
+            s: tuple(resolve_amount(v, base[s]) for v in value)
+            if isinstance(value, list)
+            else resolve_amount(value, base[s])
+            for s, value in self.budget.items()
+        }
+
+    def to_options(self, tasks: Tasks = None) -> Options:
+        """Return the run's :class:`Options` for an appendix (bundled by default)."""
+        task_list = _load(tasks)
+        try:
+            budget = self.resolved_budget(task_list)
+            return make_options(self.rule or "proportional", budget, **self.overrides())
+        except ScenarioError as exc:
+            raise self._located(exc) from None
+
+    def check(self, tasks: Tasks = None) -> Options:
+        """Validate names, constraints and yearly budgets against an appendix without solving."""
+        from .model.instance import build_instance
+
+        task_list = _load(tasks)
+        opts = self.to_options(task_list)
+        try:
+            envelopes = budget_matrix(opts, planned_totals(task_list), opts.years)
+            build_instance(task_list, opts, {s: float(envelopes[s][0]) for s in SOURCES})
+        except ScenarioError as exc:
+            raise self._located(exc) from None
+        return opts
+
+    def run(self, tasks: Tasks = None) -> Allocation:
+        """Optimize with this scenario's options.
+
+        Raises
+        ------
+        ScenarioError
+            For a name the appendix does not know, naming the file and field.
+        InfeasibleError
+            When the scenario's hard rules do not fit an envelope.
+        """
+        task_list = _load(tasks)
+        opts = self.to_options(task_list)
+        try:
+            return optimize(task_list, **opts.model_dump())
+        except ScenarioError as exc:
+            raise self._located(exc) from None
+
+
+def _error(exc: ValidationError, file: str, prefix: str) -> ScenarioError:
+    """One line from pydantic's report: file, dotted field, what was expected."""
+    first = exc.errors()[0]
+    inner = first.get("ctx", {}).get("error")
+    if isinstance(inner, ScenarioError):
+        return ScenarioError(inner.message, file=file, field=prefix + (inner.field or "") or None)
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", exc)).removeprefix("Value error, ")
+    if first.get("type") == "extra_forbidden":
+        import difflib
+
+        close = difflib.get_close_matches(where, list(Scenario.model_fields), n=1)
+        message = "unknown field" + (f"; did you mean {close[0]!r}?" if close else "")
+    elif first.get("type") != "missing" and not isinstance(first.get("input"), (dict, list)):
+        message += f", got {first.get('input')!r}"
+    return ScenarioError(message, file=file, field=prefix + where or None)
+
+
+def _read(path: Path) -> object:
+    suffix = path.suffix.lower()
+    if suffix not in {".toml", ".json"}:
+        raise ScenarioError("expected a .toml or .json scenario file", file=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(f"not valid {suffix[1:].upper()}: {exc}", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        message = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read the file: {exc}"
+        raise ScenarioError(message, file=str(path)) from None
+
+
+def _entries(data: object, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(field prefix, raw mapping) of each scenario in a file."""
+    if isinstance(data, dict) and "scenario" in data:
+        if extra := sorted(set(data) - {"scenario"}):
+            raise ScenarioError(
+                "no top-level keys are allowed beside [[scenario]]", file=str(path), field=extra[0]
+            )
+        data = [data["scenario"]] if isinstance(data["scenario"], dict) else data["scenario"]
+    if isinstance(data, dict):
+        return [("", {"name": path.stem, **data})]
+    if not isinstance(data, list) or not data:
+        raise ScenarioError("expected a scenario or a list of [[scenario]]", file=str(path))
+    out = []
+    for k, entry in enumerate(data):
+        if not isinstance(entry, dict):
+            raise ScenarioError("expected a table", file=str(path), field=f"scenario[{k}]")
+        out.append((f"scenario[{k}].", {"name": f"{path.stem}-{k + 1}", **entry}))
+    return out
+
+
+def load_scenarios(path: str | Path, tasks: Tasks = None) -> list[Scenario]:
+    """Read the scenarios of a TOML or JSON file, or of every such file in a folder.
+
+    A folder's files are read in name order; a file's single unnamed scenario is named after
+    the file. With ``tasks``, every scenario is also checked against that appendix.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the file and the field, e.g. ``cut.toml: field
+        'budget.recurrent': expected an amount or a percentage like -10%, got 'abc'``.
+    """
+    path = Path(path)
+    files = [path]
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".toml", ".json"})
+        if not files:
+            raise ScenarioError("the folder holds no .toml or .json scenario file", file=str(path))
+    scenarios: list[Scenario] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for prefix, raw in _entries(_read(file), file):
+            try:
+                scenario = Scenario(**raw)
+            except ValidationError as exc:
+                raise _error(exc, str(file), prefix) from None
+            if scenario.name in seen:
+                message = f"duplicate scenario name (also in {seen[scenario.name]})"
+                raise ScenarioError(message, file=str(file), field=f"{prefix}name")
+            seen[scenario.name] = str(file)
+            scenario._file, scenario._prefix = str(file), prefix
+            scenarios.append(scenario)
+    if tasks is not None:
+        task_list = _load(tasks)
+        for scenario in scenarios:
+            scenario.check(task_list)
+    return scenarios
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios side by side, in million VND (the first plan year of each scenario).
+
+    ``per_task``, ``per_agency``, ``per_group`` and ``per_tier`` hold ``planned``
+    (the document) then one allocated column per scenario and a ``TỔNG`` row; a
+    failed scenario's column is NaN and ``failed`` gives its one-line reason.
+    ``envelopes`` holds each scenario's envelope per source.
+    """
+
+    per_task: pd.DataFrame
+    per_agency: pd.DataFrame
+    per_group: pd.DataFrame
+    per_tier: pd.DataFrame
+    envelopes: pd.DataFrame
+    failed: dict[str, str] = field(default_factory=dict)
+    allocations: dict[str, Allocation] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return the tables by name (the CSV file stems and the sheet names)."""
+        names = ("per_task", "per_agency", "per_group", "per_tier", "envelopes")
+        out = {name: getattr(self, name) for name in names}
+        if self.failed:
+            reasons = pd.Series(self.failed, dtype=object, name="reason")
+            out["failed"] = reasons.rename_axis("scenario").to_frame()
+        return out
+
+    def to_csv(self, folder: str | Path) -> list[Path]:
+        """Write one CSV per table into ``folder`` (created if missing); return the paths."""
+        from .output import atomic_write_text
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in self.tables().items():
+            text = table.reset_index().to_csv(index=False, lineterminator="\n", float_format="%.6f")
+            atomic_write_text(folder / f"{name}.csv", text)
+        return [folder / f"{name}.csv" for name in self.tables()]
+
+    def to_excel(self, path: str | Path) -> None:
+        """Write one sheet per table to an ``.xlsx`` workbook (atomic)."""
+        from .output import atomic_write_with
+
+        def write(target: Path) -> None:
+            with pd.ExcelWriter(target, engine="openpyxl") as writer:
+                for name, table in self.tables().items():
+                    table.to_excel(writer, sheet_name=name)
+
+        atomic_write_with(Path(path), write)
+
+
+def compare(
+    scenarios: Iterable[Scenario | str | Path],
+    tasks: Tasks = None,
+    *,
+    raise_on_failure: bool = True,
+) -> Comparison:
+    """Run scenarios on one appendix and set their allocations side by side.
+
+    ``scenarios`` may hold scenario files or folders; ``tasks`` is the appendix
+    (bundled by default). With ``raise_on_failure=False`` a scenario that is
+    infeasible (or that the solver cannot finish) becomes an entry of
+    ``failed`` with NaN columns; input errors (unknown names, bad amounts)
+    always raise. Multi-year scenarios show their first year.
+    """
+    from .demand import derive
+
+    task_list = _load(tasks)
+    items: list[Scenario] = []
+    for item in scenarios:
+        items.extend([item] if isinstance(item, Scenario) else load_scenarios(item))
+    names = [s.name for s in items]
+    if len(set(names)) < len(names) or "planned" in names:
+        raise ScenarioError(f"scenario names must be unique and not 'planned': {names}", field="name")
+    allocations: dict[str, Allocation] = {}
+    failed: dict[str, str] = {}
+    for scenario in items:
+        try:
+            allocations[scenario.name] = scenario.run(task_list)
+        except (InfeasibleError, SolveError) as exc:
+            if raise_on_failure:
+                raise
+            failed[scenario.name] = " ".join(str(exc).split())
+    base = derive(task_list, next((s.plan_year for s in items if s.plan_year), 2024))
+    parts = [base.assign(scenario="planned", value=base["planned"])]
+    for name, allocation in allocations.items():
+        table = allocation.table[allocation.table["year"] == allocation.years[0]]
+        parts.append(table.assign(scenario=name, value=table["allocated"]))
+    long = pd.concat(parts).rename_axis("id").reset_index()
+    long["agency_key"] = [normalize_name(a) for a in long["agency"]]
+    spelling = long.drop_duplicates("agency_key").set_index("agency_key")["agency"]
+    out: dict[str, pd.DataFrame] = {}
+    for what, by in zip(("per_task", "per_agency", "per_group", "per_tier"), _KEYS, strict=True):
+        frame = long.pivot_table(index=by, columns="scenario", values="value", aggfunc="sum", fill_value=0.0)
+        frame = frame.reindex(columns=["planned", *names]).astype(float).rename_axis(columns=None)
+        if what in ("per_task", "per_agency"):  # document order
+            frame = frame.reindex(pd.unique(long[by[0]]))
+        if what == "per_agency":
+            frame.index = pd.Index([spelling[k] for k in frame.index], name="agency")
+        total = frame.sum(axis=0, skipna=False)
+        frame.loc[(TOTAL, "") if isinstance(frame.index, pd.MultiIndex) else TOTAL, :] = total
+        out[what] = frame
+    envelopes = pd.DataFrame(np.nan, index=pd.Index(SOURCES, name="funding_source"), columns=names)
+    for name, allocation in allocations.items():
+        for source in SOURCES:
+            envelopes.loc[source, name] = allocation.envelopes[(source, allocation.years[0])]
+    return Comparison(envelopes=envelopes, failed=failed, allocations=allocations, **out)
