@@ -18,6 +18,14 @@ __all__ = [
 ]
 
 
+# a location that already says what it is ("line 12", "sheet 'A' row 5", "table 2 row 7")
+_PLACES = ("line ", "row ", "sheet ", "table ", "paragraph ")
+# whatever str.splitlines() breaks on, shown escaped in a file name so a message stays one line
+_ESCAPE_BREAKS = {
+    ord(c): c.encode("unicode_escape").decode("ascii") for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+}
+
+
 class PortfolioError(Exception):
     """Base class of every error the library raises on purpose."""
 
@@ -64,11 +72,12 @@ class InputError(PortfolioError, ValueError):
     def _render(self) -> str:
         parts = []
         if self.file:
-            parts.append(str(self.file))
+            parts.append(str(self.file).translate(_ESCAPE_BREAKS))
         if self.row:
-            parts.append(f"row {self.row}" if not self.row.startswith(("line", "row")) else self.row)
+            row = " ".join(str(self.row).split())
+            parts.append(row if row.startswith(_PLACES) else f"row {row}")
         if self.field:
-            parts.append(f"field {self.field!r}")
+            parts.append(f"field {' '.join(str(self.field).split())!r}")
         parts.append(" ".join(self.message.split()))
         return ": ".join(parts)
 

@@ -6,6 +6,7 @@ An interrupted run leaves the old file or nothing, never half a file.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,13 @@ from pathlib import Path
 from .errors import InputError
 
 __all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "refuse_overwrite"]
+
+
+def _new_file_mode() -> int:
+    """The mode ``open(path, "w")`` would give a new file: ``0o666`` less the umask."""
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 @contextmanager
@@ -30,16 +38,35 @@ def atomic_path(path: Path) -> Iterator[Path]:
     pathlib.Path
         Where to write. If the block raises, the temporary file is removed and
         ``path`` is untouched.
+
+    Notes
+    -----
+    The temporary file is created private (``0o600``); before the rename it gets
+    the mode a plain ``open(path, "w")`` would leave: the mode of the file it
+    replaces, or ``0o666`` less the umask for a new file. Its data is flushed
+    to disk before the rename, so a crash leaves the old file or the new one.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("the folder does not exist", file=str(path))
+    if path.is_dir():
+        raise InputError("is a directory, expected a file name", file=str(path))
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
+    except OSError:
+        mode = _new_file_mode()
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     finally:
         if temporary.exists():
@@ -64,8 +91,19 @@ def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:
 
 
 def refuse_overwrite(output: Path, inputs: list[Path]) -> None:
-    """Raise if ``output`` is one of the ``inputs`` (the CLI never writes over its input)."""
-    out = Path(output).resolve()
+    """Raise if ``output`` is one of the ``inputs`` (the CLI never writes over its input).
+
+    The same file under another name (a relative path, a symbolic or hard link)
+    is recognised too.
+    """
+    out = Path(output)
     for source in inputs:
-        if Path(source).resolve() == out:
+        source = Path(source)
+        same = source.resolve() == out.resolve()
+        if not same and out.exists() and source.exists():
+            try:
+                same = os.path.samefile(source, out)
+            except OSError:  # pragma: no cover - a file that vanished meanwhile
+                same = False
+        if same:
             raise InputError("refusing to write the output over its own input file", file=str(output))

@@ -60,6 +60,8 @@ FundingSource = Literal["recurrent", "investment"]
 _ID = re.compile(r"^[A-D][1-9]\d*$")
 _LEASE = re.compile(r"thuê\s+dịch\s+vụ\s+0*(\d+)\s+năm", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(\d{4,})(?!\d)")
+# "2O24" (letter O), "202l": a word of digits and letters that is probably a mistyped year
+_LETTER_YEAR = re.compile(r"(?<!\w)(?=(?:\w*\d){2})(?=\w*[^\W\d_])\w{4,6}(?!\w)")
 
 
 def parse_period(period: str) -> tuple[int, int, int | None]:
@@ -80,8 +82,8 @@ def parse_period(period: str) -> tuple[int, int, int | None]:
     Raises
     ------
     ValueError
-        If the cell holds no year, more than two years, or a year that is not
-        four digits.
+        If the cell holds no year, more than two years, a year that is not
+        four digits, or a year with a letter among its digits (``2O24``).
 
     Examples
     --------
@@ -94,6 +96,11 @@ def parse_period(period: str) -> tuple[int, int, int | None]:
     lease_match = _LEASE.search(text)
     lease = int(lease_match.group(1)) if lease_match else None
     scan = text[lease_match.end() :] if lease_match else text
+    odd = _LETTER_YEAR.search(scan)
+    if odd:
+        raise ValueError(
+            f"expected a four-digit year, got {odd.group(0)!r} (a letter among the digits) in {period!r}"
+        )
     years = _YEAR.findall(scan)
     if not years:
         raise ValueError(f"expected a year or a range like 2023-2024, got {period!r}")
@@ -104,6 +111,14 @@ def parse_period(period: str) -> tuple[int, int, int | None]:
             raise ValueError(f"expected a four-digit year, got {year!r} in {period!r}")
     start, end = int(years[0]), int(years[-1])
     return start, end, lease
+
+
+class _FieldError(ValueError):
+    """A check across fields, blamed on one of them (pydantic reports no field for it)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Task(BaseModel):
@@ -150,20 +165,50 @@ class Task(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Task:
         if self.id[0] != self.group:
-            raise ValueError(f"id {self.id!r} does not start with its group letter {self.group}")
+            raise _FieldError("id", f"id {self.id!r} does not start with its group letter {self.group}")
         if self.start_year > self.end_year:
-            raise ValueError(f"start_year {self.start_year} is after end_year {self.end_year}")
+            raise _FieldError("start_year", f"start_year {self.start_year} is after end_year {self.end_year}")
         if self.spent_before + self.carried_over > self.approved + 1e-9:
-            raise ValueError(
+            raise _FieldError(
+                "spent_before",
                 f"spent_before + carried_over = {self.spent_before + self.carried_over:g} "
-                f"exceeds approved = {self.approved:g}"
+                f"exceeds approved = {self.approved:g}",
             )
         expected_source = "investment" if self.group == "D" else "recurrent"
         if self.funding_source != expected_source:
-            raise ValueError(f"funding_source of a group {self.group} task must be {expected_source!r}")
+            raise _FieldError(
+                "funding_source", f"funding_source of a group {self.group} task must be {expected_source!r}"
+            )
         if self.lease_years is not None and self.group != "A":
-            raise ValueError("only group A tasks are service leases (lease_years)")
+            raise _FieldError("lease_years", "only group A tasks are service leases (lease_years)")
         return self
+
+
+_YEAR_FIELDS = {"start_year", "end_year"}
+
+
+def _friendly(name: str | None, kind: str, given: object, default: str) -> str:
+    """Say pydantic's complaint about one field the way a reader of the appendix would."""
+    shown = f"{given:g}" if isinstance(given, float) else repr(given)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    if name == "id" and kind == "string_pattern_mismatch":
+        return f"expected an id like B3 (group letter A–D, then the row number from 1), got {shown}"
+    if name == "group" and kind == "literal_error":
+        return f"expected a group letter A, B, C or D, got {shown}"
+    if name in _YEAR_FIELDS and kind in {"greater_than_equal", "less_than_equal"}:
+        return f"expected a year from 1990 to 2100, got {shown}"
+    if name == "lease_years" and kind in {"greater_than_equal", "less_than_equal"}:
+        return f"a service lease lasts 1 to 5 years (NĐ 73/2019 Đ54), got {shown}"
+    if name in MONEY_COLUMNS and kind == "greater_than_equal":
+        return f"an amount must not be negative, got {shown}"
+    if kind == "finite_number":
+        return f"expected a finite amount, got {shown}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in {"missing", "extra_forbidden"}:
+        return default
+    return f"{default}, got {shown}" if "got" not in default else default
 
 
 def _field_of(error: ValidationError) -> tuple[str | None, str]:
@@ -171,10 +216,17 @@ def _field_of(error: ValidationError) -> tuple[str | None, str]:
     loc = [str(part) for part in first.get("loc", ()) if str(part) != "__root__"]
     name = loc[0] if loc else None
     message = first.get("msg", str(error)).removeprefix("Value error, ")
-    return name, message
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, _FieldError):
+        return cause.field, str(cause)
+    if first.get("type") == "value_error":
+        return name, message
+    return name, _friendly(name, str(first.get("type")), first.get("input"), message)
 
 
-def make_task(values: dict[str, object], *, file: str, row: str) -> Task:
+def make_task(
+    values: dict[str, object], *, file: str, row: str, fields: dict[str, str] | None = None
+) -> Task:
     """Validate one record, turning pydantic's report into an :class:`InputError`.
 
     Parameters
@@ -183,6 +235,9 @@ def make_task(values: dict[str, object], *, file: str, row: str) -> Task:
         Field values of one task.
     file, row
         Where the record comes from, for the error message.
+    fields
+        Field name -> the name to report (a document reader reports the years
+        and lease it read from the period cell as ``period``).
 
     Returns
     -------
@@ -198,6 +253,8 @@ def make_task(values: dict[str, object], *, file: str, row: str) -> Task:
         return Task(**values)  # type: ignore[arg-type]
     except ValidationError as exc:
         name, message = _field_of(exc)
+        if fields and name in fields:
+            name = fields[name]
         raise InputError(message, file=file, row=row, field=name) from None
 
 

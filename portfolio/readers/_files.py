@@ -25,8 +25,9 @@ def read_text(path: Path) -> str:
     Raises
     ------
     InputError
-        If the file is missing, empty, or not UTF-8 (for example saved as cp1258):
-        the message names the line of the first undecodable byte.
+        If the file is missing, empty, an Office file, holds NUL bytes (UTF-16
+        without a BOM), or is not UTF-8 (for example saved as cp1258): the
+        message names the line of the first undecodable byte.
     """
     try:
         data = path.read_bytes()
@@ -38,11 +39,24 @@ def read_text(path: Path) -> str:
         raise InputError(f"cannot be read: {exc.strerror}", file=str(path)) from None
     if not data.strip():
         raise InputError("the file is empty", file=str(path))
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            "is an Office file (a zip package or an old .xls/.doc), not text; "
+            "give a workbook the suffix .xlsx and a document .docx",
+            file=str(path),
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError("starts with a UTF-16 mark but is not UTF-16 text", file=str(path)) from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(
+            "holds NUL bytes: UTF-16 text without a byte-order mark, or not a text file; save it as UTF-8",
+            file=str(path),
+            row=f"line {line}",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

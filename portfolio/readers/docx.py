@@ -2,8 +2,10 @@
 
 The body is read in order, paragraphs and tables interleaved: a paragraph is a
 heading line (a group heading such as ``A. CÁC NHIỆM VỤ …`` or text the parser
-ignores), every table row is a table line. A cell merged across columns appears
-once; a cell merged down rows repeats its text in each row it spans (a
+ignores), every table row is a table line. Rows keep the table's grid: a cell
+merged across columns gives its text to the first column it spans and leaves the
+others empty (as Excel does), so the columns of every row line up with the
+header's; a cell merged down rows repeats its text in each row it spans (a
 ``Đơn vị chủ trì`` cell shared by two tasks belongs to both).
 """
 
@@ -26,13 +28,20 @@ if TYPE_CHECKING:
 
 __all__ = ["read_docx"]
 
+# What a damaged package makes zipfile, lxml, openpyxl or python-docx raise (found by
+# fuzzing valid files: flipped bytes, truncated or missing members, odd zip headers).
 _BROKEN = (
     zipfile.BadZipFile,
-    KeyError,
+    zipfile.LargeZipFile,
+    LookupError,  # KeyError: a missing member; IndexError
     EOFError,
     zlib.error,
-    SyntaxError,  # lxml's XMLSyntaxError
+    SyntaxError,  # xml.etree ParseError and lxml's XMLSyntaxError
+    TypeError,
     ValueError,  # python-docx: "file '…' is not a Word file, content type is …"
+    NotImplementedError,  # zipfile: "zip file version 9.8", an unknown compression method
+    AttributeError,  # python-docx/lxml on a relationships part of the wrong shape
+    OSError,  # openpyxl: "File contains no valid workbook part"; a bad zip offset
 )
 
 
@@ -42,6 +51,7 @@ def _row_lines(table: Table, number: int, classifier: RowClassifier) -> Iterator
         previous = None
         for cell in row.cells:
             if cell._tc is previous:  # the same <w:tc> spanning several grid columns
+                cells.append("")
                 continue
             previous = cell._tc
             cells.append(clean_cell(cell.text))

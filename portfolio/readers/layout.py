@@ -6,6 +6,11 @@ page break, agency rows (a Roman numeral or none, then the agency and its
 subtotals), numbered task rows, a ``TỔNG`` row, and section E summarising A–D.
 Each reader turns its file into a stream of :class:`Line` items; :func:`parse_layout`
 turns the stream into validated tasks and the subtotals the document states.
+
+A header may stand over two rows (``Kinh phí`` merged above ``Dự toán được duyệt``
+and ``Dự kiến phân bổ``): a header row that lacks a column is completed from the
+row under it when that row starts empty or with ``TT`` again. Every error names
+the file, the row (``B3 (line 431)``, ``sheet 'B' row 12``) and the field.
 """
 
 from __future__ import annotations
@@ -24,9 +29,14 @@ __all__ = ["Line", "clean_cell", "heading_group", "parse_layout"]
 
 _TAGS = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^[\s*_#]*([A-E])\s*\.\s+(\S.*)$")
+# "F. CÁC NHIỆM VỤ … (2 nhiệm vụ)": shaped like a group heading, but no group of the appendix
+_OTHER_HEADING = re.compile(r"^[\s*_#]*([A-Z])\s*\.\s+\S")
 _TASK_COUNT = re.compile(r"\(\s*0*(\d+)\s+nhiệm\s+vụ\s*\)", re.IGNORECASE)
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _NUMBER = re.compile(r"^\d+(?:\.0+)?$")
+_TOTALS = {"tổng", "tổng cộng", "cộng"}
+# the task's years and lease come from its "Thời gian thực hiện" cell
+_PERIOD_FIELDS = {"start_year": "period", "end_year": "period", "lease_years": "period"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,15 @@ def heading_group(text: str) -> tuple[str, int | None] | None:
     return match.group(1), int(count.group(1)) if count else None
 
 
+def unknown_group(text: str) -> str | None:
+    """The letter of a heading shaped like a group heading, with a task count, but not A–E."""
+    cleaned = clean_cell(text)
+    match = _OTHER_HEADING.match(cleaned)
+    if match and match.group(1) not in "ABCDE" and _TASK_COUNT.search(cleaned):
+        return match.group(1)
+    return None
+
+
 def _key(text: str) -> str:
     return clean_cell(text).casefold()
 
@@ -123,6 +142,10 @@ class _Parser:
         self.stated: list[StatedTotal] = []
         self.members: dict[tuple[str, int], list[str]] = {}
         self.header: list[tuple[int, str]] = []
+        self.heading_where: dict[str, str] = {}
+        self.headers_seen = 0
+        self.pending: tuple[tuple[str, ...], Line] | None = None
+        self.seen: dict[str, str] = {}
 
     # -- helpers ---------------------------------------------------------
     def error(self, message: str, where: str, field: str | None = None, row: str | None = None) -> InputError:
@@ -145,11 +168,21 @@ class _Parser:
     def feed(self, line: Line) -> None:
         cells = tuple(clean_cell(c) for c in line.cells)
         filled = [c for c in cells if c]
+        if self.pending is not None:
+            self.finish_header(cells, line)
+            return
         if line.heading or len(filled) == 1:
             found = heading_group(filled[0]) if filled else None
             if found:
-                self.start_group(*found)
+                self.start_group(*found, line.where)
                 return
+            letter = unknown_group(filled[0]) if filled else None
+            if letter:
+                raise self.error(
+                    f"unknown group letter {letter!r} in the heading {filled[0]!r}; "
+                    "expected A, B, C or D (or E, the summary)",
+                    line.where,
+                )
             if line.heading:
                 return
         if not any(cells) or self.group is None:
@@ -169,37 +202,75 @@ class _Parser:
         else:
             self.read_label_row(cells, line)
 
-    def start_group(self, group: str, announced: int | None) -> None:
+    def start_group(self, group: str, announced: int | None, where: str) -> None:
         self.group = group
         self.announced[group] = announced
+        self.heading_where.setdefault(group, where)
         self.columns = {}
         self.agency = None
         self.d_is_new = None
 
-    def read_header(self, cells: tuple[str, ...], line: Line) -> None:
-        columns: dict[str, int] = {}
-        self.header = []
-        for index, cell in enumerate(cells):
-            column = _column_of(cell)
-            if column:
-                self.header.append((index, column))
-                columns.setdefault(column, index)
+    def missing_columns(self, columns: dict[str, int]) -> list[str]:
         if self.group == "E":
             required = {"number", "group_letter"}
         else:
             required = {"number", "name", "period", "approved", "planned"}
-        missing = required - set(columns)
+            if self.group == "D":
+                required.add("agency")
+        return sorted(required - set(columns))
+
+    def set_header(self, names: list[str | None]) -> dict[str, int]:
+        columns: dict[str, int] = {}
+        self.header = []
+        for index, column in enumerate(names):
+            if column:
+                self.header.append((index, column))
+                columns.setdefault(column, index)
+        return columns
+
+    def read_header(self, cells: tuple[str, ...], line: Line) -> None:
+        self.headers_seen += 1
+        columns = self.set_header([_column_of(cell) for cell in cells])
+        if self.missing_columns(columns):
+            # perhaps a header over two rows (a merged "Kinh phí" above its columns)
+            self.pending = (cells, line)
+            self.columns = {}
+            return
+        self.columns = columns
+
+    def finish_header(self, cells: tuple[str, ...], line: Line) -> None:
+        """Complete a header row from the row under it, or report what it lacks."""
+        assert self.pending is not None
+        top, top_line = self.pending
+        self.pending = None
+        below = [_column_of(c) for c in cells]
+        continues = not line.heading and (not cells or not cells[0] or below[0] == "number")
+        names = [_column_of(c) for c in top]
+        if continues and any(below[1:]):
+            width = max(len(names), len(below))
+            names = [
+                (below[i] if i < len(below) else None) or (names[i] if i < len(names) else None)
+                for i in range(width)
+            ]
+        columns = self.set_header(names)
+        missing = self.missing_columns(columns)
         if missing:
-            raise self.error(f"header row lacks the column(s) {', '.join(sorted(missing))}", line.where)
+            found = ", ".join(repr(c) for c in top if c) or "nothing"
+            raise self.error(
+                f"header row lacks the column(s) {', '.join(missing)} (it has {found})",
+                top_line.where,
+            )
         self.columns = columns
 
     def read_label_row(self, cells: tuple[str, ...], line: Line) -> None:
         label = self.cell(cells, "name")
         number = cells[0]
         assert self.group is not None
+        if not label and number and not number[0].isdigit() and not _ROMAN.match(number.upper()):
+            label, number = number, ""  # a label cell merged across TT and the name column
         if not label:
             return
-        if _key(label) in {"tổng", "tổng cộng", "cộng"}:
+        if _key(label) in _TOTALS:
             self.state("group", None, cells, line, position=0)
             return
         if number and not _ROMAN.match(number.upper()):
@@ -247,6 +318,16 @@ class _Parser:
     def read_task(self, number: int, cells: tuple[str, ...], line: Line) -> None:
         assert self.group is not None
         task_id = f"{self.group}{number}"
+        if number < 1:
+            raise self.error(f"expected a task number from 1, got {number}", line.where, "TT", task_id)
+        if task_id in self.seen:
+            raise self.error(
+                f"task number {number} appears twice in group {self.group} (first at {self.seen[task_id]})",
+                line.where,
+                "TT",
+                task_id,
+            )
+        self.seen[task_id] = line.where
         if self.group == "D":
             agency = self.cell(cells, "agency")
             if self.d_is_new is None:
@@ -281,7 +362,9 @@ class _Parser:
         for column in MONEY_COLUMNS:
             amount = self.money(cells, column, line, task_id)
             values[column] = 0.0 if amount is None else amount
-        self.tasks.append(make_task(values, file=self.file, row=f"{task_id} ({line.where})"))
+        self.tasks.append(
+            make_task(values, file=self.file, row=f"{task_id} ({line.where})", fields=_PERIOD_FIELDS)
+        )
         if self.group != "D":
             position = self.agency_position.get(self.group, 0) - 1
             self.members.setdefault((self.group, position), []).append(task_id)
@@ -307,7 +390,7 @@ class _Parser:
             )
 
 
-def parse_layout(lines: Iterable[Line], *, file: str) -> TaskList:
+def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> TaskList:
     """Turn a stream of document lines into tasks and stated subtotals.
 
     Parameters
@@ -316,6 +399,9 @@ def parse_layout(lines: Iterable[Line], *, file: str) -> TaskList:
         Headings and table rows in document order.
     file
         The file name, for messages.
+    context
+        A remark added to the message when no task is found (the text reader
+        says whether it found a ``Phụ lục 2`` heading).
 
     Returns
     -------
@@ -332,21 +418,27 @@ def parse_layout(lines: Iterable[Line], *, file: str) -> TaskList:
     parser = _Parser(file)
     for line in lines:
         parser.feed(line)
+    if parser.pending is not None:
+        parser.finish_header((), Line((), "the end of the file", heading=True))
     if not parser.tasks:
-        raise InputError(
-            "no task rows found: expected group headings (A. …, B. …) followed by tables "
-            "laid out like Phụ lục 2",
-            file=file,
-        )
+        if not parser.heading_where:
+            found = "no group heading such as 'A. CÁC NHIỆM VỤ … (14 nhiệm vụ)'"
+        elif not parser.headers_seen:
+            found = "group headings but no header row (TT | Tên nhiệm vụ | …) after them"
+        else:
+            found = "group headings and header rows but no numbered task row"
+        remark = f" ({context})" if context else ""
+        raise InputError(f"no task rows found: {found}{remark}", file=file)
     for group, announced in parser.announced.items():
         if announced is None or group == "E":
             continue
-        found = sum(1 for task in parser.tasks if task.group == group)
-        if found != announced:
+        found_rows = sum(1 for task in parser.tasks if task.group == group)
+        if found_rows != announced:
             raise InputError(
-                f"the heading of group {group} announces {announced} tasks but {found} rows were read",
+                f"the heading of group {group} announces {announced} tasks but {found_rows} task rows "
+                "follow it",
                 file=file,
-                row=f"group {group}",
+                row=parser.heading_where[group],
             )
     members = {key: tuple(ids) for key, ids in parser.members.items()}
     return TaskList(tuple(parser.tasks), source=file, stated=tuple(parser.stated), members=members)

@@ -37,8 +37,7 @@ def appendix_lines(text: str) -> Iterator[Line]:
     lines = text.splitlines()
     begin = 0
     for number, raw in enumerate(lines):
-        match = _APPENDIX.match(clean_cell(raw))
-        if match and match.group(1) == "2":
+        if _is_appendix_2(raw):
             begin = number + 1
             break
     for number in range(begin, len(lines)):
@@ -66,4 +65,12 @@ def read_text_layout(path: Path) -> TaskList:
     TaskList
         Tasks in document order, with the stated subtotals.
     """
-    return parse_layout(appendix_lines(read_text(path)), file=str(path))
+    text = read_text(path)
+    marked = any(_is_appendix_2(line) for line in text.splitlines())
+    context = "" if marked else "the text has no 'Phụ lục 2' heading"
+    return parse_layout(appendix_lines(text), file=str(path), context=context)
+
+
+def _is_appendix_2(raw: str) -> bool:
+    match = _APPENDIX.match(clean_cell(raw))
+    return bool(match and match.group(1) == "2")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError, PortfolioWarning
@@ -26,17 +27,38 @@ _TRUE = {"true", "1", "yes", "x", "có"}
 _FALSE = {"false", "0", "no", "", "không"}
 
 
+_WHOLE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+
+
 def _int(value: str, *, file: str, row: str, field: str, optional: bool = False) -> int | None:
     text = value.strip()
     if text == "" and optional:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise InputError(f"expected a whole number, got {value!r}", file=file, row=row, field=field) from None
-    if not number.is_integer():
+    if not _WHOLE.match(text) or len(text) > 20:
         raise InputError(f"expected a whole number, got {value!r}", file=file, row=row, field=field)
-    return int(number)
+    return int(text.partition(".")[0])
+
+
+def _records(text: str, file: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and the (line number, cells) of each non-blank row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(
+                    f"not a readable CSV row ({exc})", file=file, row=f"line {reader.line_num}"
+                ) from None
+            if any(cell.strip() for cell in cells):
+                yield reader.line_num, cells
+
+    records = rows()
+    first = next(records, None)
+    return ([] if first is None else [h.strip() for h in first[1]]), records
 
 
 def read_csv(path: Path) -> TaskList:
@@ -60,9 +82,12 @@ def read_csv(path: Path) -> TaskList:
     """
     file = str(path)
     text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    header, records = _records(text, file)
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise InputError(
+            f"column(s) {', '.join(twice)} appear more than once in the header", file=file, row="line 1"
+        )
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise InputError(
@@ -70,7 +95,7 @@ def read_csv(path: Path) -> TaskList:
             file=file,
             row="line 1",
         )
-    extra = [h for h in header if h not in COLUMNS]
+    extra = [h or "(unnamed)" for h in header if h not in COLUMNS]
     if extra:
         warnings.warn(
             f"{file}: line 1: ignoring unknown column(s) {', '.join(extra)}",
@@ -78,12 +103,23 @@ def read_csv(path: Path) -> TaskList:
             stacklevel=2,
         )
     tasks: list[Task] = []
-    for record in reader:
-        line = f"line {reader.line_num}"
-        if None in record:
-            raise InputError("more cells than header columns", file=file, row=line)
+    seen: dict[str, str] = {}
+    for number, cells in records:
+        line = f"line {number}"
+        record = dict(zip(header, cells, strict=False))
         task_id = (record.get("id") or "").strip()
         row = f"{task_id} ({line})" if task_id else line
+        if len(cells) != len(header):
+            more = "more" if len(cells) > len(header) else "fewer"
+            raise InputError(
+                f"the row has {len(cells)} cells, {more} than the {len(header)} columns of the header",
+                file=file,
+                row=row,
+                field=None if len(cells) > len(header) else header[len(cells)],
+            )
+        if task_id and task_id in seen:
+            raise InputError(f"duplicate task id (first at {seen[task_id]})", file=file, row=row, field="id")
+        seen.setdefault(task_id, line)
         values: dict[str, object] = {
             key: (record.get(key) or "").strip()
             for key in ("id", "group", "agency", "name", "period", "funding_source")

@@ -6,6 +6,10 @@ for the shared layout parser. A sheet contributes from its first group heading
 skipped; one sheet per group or the whole appendix on one sheet both work.
 Cells are read as values (``data_only=True``): a formula contributes the result
 Excel last saved with it, and nothing if the file was never opened in Excel.
+Merged cells read like Word's: text merged down rows repeats in each row (an
+agency shared by two tasks, the ``TT`` of a header over two rows), a cell merged
+across columns stands in its first column; so a header split over two rows
+(``Kinh phí`` above ``Dự toán được duyệt`` and ``Dự kiến phân bổ``) is read too.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -94,6 +99,10 @@ def cell_text(value: object) -> str:
     """
     if isinstance(value, bool):
         return clean_cell(str(value))
+    if isinstance(value, datetime):  # a date typed (or auto-converted) into a cell
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return clean_cell(str(value))
@@ -121,15 +130,41 @@ def _sheet_lines(title: str, rows: Iterable[tuple[object, ...]]) -> Iterator[Lin
         yield line
 
 
+# What a damaged package makes zipfile, lxml, openpyxl or python-docx raise (found by
+# fuzzing valid files: flipped bytes, truncated or missing members, odd zip headers).
+def _fill_merged_down(rows: list[list[object]], ranges: Iterable[tuple[int, int, int, int]]) -> None:
+    """Repeat the text of a cell merged down rows in each row it spans (like Word's tables).
+
+    Only text is repeated (an agency, a period, the ``TT`` of a two-row header);
+    a number merged down is counted once, in its first row. A cell merged
+    across columns keeps its value in its first column, the others stay empty.
+    """
+    for min_col, min_row, _max_col, max_row in ranges:
+        if max_row <= min_row or min_row > len(rows):
+            continue
+        top = rows[min_row - 1]
+        value = top[min_col - 1] if min_col - 1 < len(top) else None
+        if not isinstance(value, str):
+            continue
+        for number in range(min_row + 1, min(max_row, len(rows)) + 1):
+            row = rows[number - 1]
+            if len(row) < min_col:
+                row.extend([None] * (min_col - len(row)))
+            row[min_col - 1] = value
+
+
 _BROKEN = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
-    KeyError,
+    LookupError,  # KeyError: a missing member; IndexError
     EOFError,
     zlib.error,
     SyntaxError,  # xml.etree ParseError and lxml's XMLSyntaxError
     TypeError,
-    ValueError,
+    ValueError,  # python-docx: "file '…' is not a Word file, content type is …"
+    NotImplementedError,  # zipfile: "zip file version 9.8", an unknown compression method
+    AttributeError,  # python-docx/lxml on a relationships part of the wrong shape
+    OSError,  # openpyxl: "File contains no valid workbook part"; a bad zip offset
 )
 
 
@@ -138,7 +173,8 @@ def _workbook_lines(path: Path) -> list[Line]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # not read_only: only a full load knows the merged cells (and ignores a wrong <dimension>)
+        workbook = load_workbook(path, data_only=True)
     except InvalidFileException as exc:
         raise InputError(f"is not an .xlsx workbook ({exc})", file=str(path)) from None
     except _BROKEN as exc:
@@ -150,9 +186,9 @@ def _workbook_lines(path: Path) -> list[Line]:
     try:
         lines: list[Line] = []
         for sheet in workbook.worksheets:
-            sheet.reset_dimensions()  # some writers store a wrong or no <dimension>
-            rows = sheet.iter_rows(min_row=1, values_only=True)
-            lines.extend(_sheet_lines(sheet.title, rows))
+            rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+            _fill_merged_down(rows, [cells.bounds for cells in sheet.merged_cells.ranges])
+            lines.extend(_sheet_lines(sheet.title, (tuple(row) for row in rows)))
         return lines
     except _BROKEN as exc:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
