@@ -124,3 +124,15 @@ def test_backends_agree(default_allocation: pf.Allocation) -> None:
     cbc = pf.optimize(solver="cbc")
     a, b = default_allocation.table["allocated"], cbc.table["allocated"]
     assert ((a - b).abs() <= 1e-6 * a.abs().clip(lower=1) + 2e-3).all()
+
+
+def test_binding_constraints_by_family_and_task(default_allocation: pf.Allocation) -> None:
+    binding = default_allocation.binding()
+    by_family = binding.groupby("family")["name"].apply(set)
+    assert by_family["envelope"] == {"envelope recurrent", "envelope investment"}
+    # the 14 commitments are fixed; every tier-2 task and D1, D2 reach their demand
+    assert by_family["task_fixed"] == {f"A{i}" for i in range(1, 15)}
+    assert {"B1", "B24", "D1", "D2"} <= by_family["task_upper"]
+    assert "B38" not in by_family["task_upper"]
+    capped = pf.optimize(agency_caps={"Sở Y tế": 5000}).binding()
+    assert "agency_cap 0: Sở Y tế" in set(capped["name"])
