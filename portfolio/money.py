@@ -122,6 +122,8 @@ def format_vnd(value: float, decimals: int = 0) -> str:
     >>> format_vnd(1158731), format_vnd(329.7, 1), format_vnd(-70166.5, 1)
     ('1.158.731', '329,7', '-70.166,5')
     """
+    if not math.isfinite(float(value)):
+        return str(float(value))  # "inf", "-inf", "nan"
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
