@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
             "document (default: the bundled Phụ lục 2)",
         )
 
+    def out_arg(p: argparse.ArgumentParser, help: str) -> None:
+        p.add_argument("--out", type=Path, action="append", default=[], metavar="FILE", help=help)
+
     def run_args(p: argparse.ArgumentParser) -> None:
         """The options of one run; a flag given on the command line overrides the scenario's."""
         p.add_argument(
@@ -132,13 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     appendix_arg(opt)
     run_args(opt)
-    opt.add_argument(
-        "--out",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="write a result; repeat for several: .csv (per-task table: id, year, "
+    out_arg(
+        opt,
+        "write a result; repeat for several: .csv (per-task table: id, year, "
         "planned, allocated, ...), .xlsx (laid out like Phụ lục 2, plus summary and "
         "scenario sheets), .png (optimized vs actual per task)",
     )
@@ -153,13 +152,9 @@ def _parser() -> argparse.ArgumentParser:
         "scenarios", nargs="+", type=Path, metavar="FILE", help="scenario .toml/.json files or folders"
     )
     cmp.add_argument("--appendix", help="the appendix (default: the bundled Phụ lục 2)")
-    cmp.add_argument(
-        "--out",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="write the comparison; repeat for several: .xlsx (per task, agency, group, tier), "
+    out_arg(
+        cmp,
+        "write the comparison; repeat for several: .xlsx (per task, agency, group, tier), "
         ".csv (per task), .png (per tier)",
     )
 
@@ -180,14 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     fro.add_argument("--start", type=float, help="first envelope, million VND (share 0-1 with --source both)")
     fro.add_argument("--stop", type=float, help="last envelope (default: the source's full demand)")
     run_args(fro)
-    fro.add_argument(
-        "--out",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="write the sweep: .csv (one row per envelope and tier) or .png (chart)",
-    )
+    out_arg(fro, "write the sweep: .csv (one row per envelope and tier) or .png (chart)")
 
     exp = sub.add_parser(
         "explain",
@@ -198,14 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     appendix_arg(exp)
     exp.add_argument("--task", metavar="ID", help="one paragraph on one task, e.g. B38")
     run_args(exp)
-    exp.add_argument(
-        "--out",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="write every task's reason as .csv",
-    )
+    out_arg(exp, "write every task's reason as .csv")
 
     conv = sub.add_parser(
         "convert",
