@@ -262,10 +262,18 @@ class HighsSession:
 
     Examples
     --------
-    >>> session = HighsSession(problem)                        # doctest: +SKIP
-    >>> for budget in (100.0, 200.0):                          # doctest: +SKIP
+    >>> import numpy as np
+    >>> from solvers import ProblemBuilder
+    >>> b = ProblemBuilder()
+    >>> x = b.add_variables("x", 2, 0.0, [3.0, 10.0])
+    >>> budget_rows = b.add_constraints("budget", [0, 0], x, [1.0, 1.0], -np.inf, 4.0)
+    >>> b.set_objective(x, [3.0, 2.0], "maximize")
+    >>> session = HighsSession(b.build())
+    >>> for budget in (4.0, 6.0):
     ...     session.change_row_bounds(budget_rows, -np.inf, budget)
-    ...     print(session.solve().objective)
+    ...     print(round(session.solve().objective, 6))
+    11.0
+    15.0
     """
 
     def __init__(self, problem: LinearProblem) -> None:
