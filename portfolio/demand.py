@@ -18,6 +18,7 @@ Tiers, the statutory ladder (Luật Đầu tư công 2019 Đ51 k4–k5; NĐ 45/2
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,7 +28,7 @@ from .tasks import TaskList
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TIER_NAMES", "derive", "tier_of"]
+__all__ = ["TIER_NAMES", "derive", "task_columns", "tier_of"]
 
 TIER_NAMES = {
     1: "commitments (cam kết: thuê dịch vụ, thường xuyên)",
@@ -35,6 +36,60 @@ TIER_NAMES = {
     3: "continuing (chuyển tiếp)",
     4: "new (khởi công mới)",
 }
+
+
+# TaskList -> its columns, while the TaskList lives (it is immutable: frozen tasks in a tuple)
+_COLUMNS: dict[int, tuple[weakref.ref[TaskList], dict[str, np.ndarray]]] = {}
+
+
+def task_columns(tasks: TaskList) -> dict[str, np.ndarray]:
+    """The fields of every task as numpy arrays, read once per :class:`TaskList`.
+
+    Every plan year, rule and scenario derives from these; reading the
+    records (one attribute per task and field) is the only part that grows with
+    the number of tasks in Python, so it is done once and kept while the
+    TaskList lives. The arrays are read-only.
+
+    Returns
+    -------
+    dict
+        ``id``, ``group``, ``agency``, ``funding_source`` (object or ``<U1``
+        arrays), ``start_year``, ``end_year`` (int), ``lease_years`` (float,
+        NaN when not a lease), ``approved``, ``spent_before``,
+        ``carried_over``, ``planned`` (float) and ``is_new`` (bool).
+    """
+    key = id(tasks)
+    cached = _COLUMNS.get(key)
+    if cached is not None and cached[0]() is tasks:
+        return cached[1]
+    records = [vars(task) for task in tasks]
+
+    def column(name: str, dtype: type | str) -> np.ndarray:
+        return np.array([r[name] for r in records], dtype=dtype)
+
+    cols = {
+        "id": column("id", object),
+        "group": column("group", "<U1"),
+        "agency": column("agency", object),
+        "funding_source": column("funding_source", object),
+        "start_year": column("start_year", np.int64),
+        "end_year": column("end_year", np.int64),
+        "lease_years": np.array(
+            [np.nan if r["lease_years"] is None else r["lease_years"] for r in records], float
+        ),
+        "approved": column("approved", float),
+        "spent_before": column("spent_before", float),
+        "carried_over": column("carried_over", float),
+        "planned": column("planned", float),
+        "is_new": column("is_new", bool),
+    }
+    for array in cols.values():
+        array.setflags(write=False)
+    try:
+        _COLUMNS[key] = (weakref.ref(tasks, lambda _: _COLUMNS.pop(key, None)), cols)
+    except TypeError:  # a collection that cannot be weakly referenced is read every time
+        pass
+    return cols
 
 
 def tier_of(group: np.ndarray, is_new: np.ndarray, end_year: np.ndarray, plan_year: int) -> np.ndarray:
@@ -95,19 +150,16 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     """
     import pandas as pd
 
-    frame = tasks.frame
-    approved = frame["approved"].to_numpy(float)
-    remaining = np.maximum(
-        0.0,
-        approved - frame["spent_before"].to_numpy(float) - frame["carried_over"].to_numpy(float),
-    )
-    start = frame["start_year"].to_numpy(int)
-    end = frame["end_year"].to_numpy(int)
+    cols = task_columns(tasks)
+    approved = cols["approved"]
+    remaining = np.maximum(0.0, approved - cols["spent_before"] - cols["carried_over"])
+    start = cols["start_year"]
+    end = cols["end_year"]
     overdue = end < plan_year
     years_left = np.maximum(1, end - plan_year + 1)
-    group = frame["group"].to_numpy(str)
-    is_new = frame["is_new"].to_numpy(bool)
-    lease_years = frame["lease_years"].to_numpy(dtype=float, na_value=np.nan)
+    group = cols["group"]
+    is_new = cols["is_new"]
+    lease_years = cols["lease_years"]
     is_lease = ~np.isnan(lease_years)
     in_window = (start <= plan_year) & (plan_year <= end)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -125,8 +177,8 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "group": group,
-            "agency": frame["agency"].to_numpy(),
-            "funding_source": frame["funding_source"].to_numpy(),
+            "agency": cols["agency"],
+            "funding_source": cols["funding_source"],
             "kind": kind,
             "tier": tier_of(group, is_new, end, plan_year),
             "remaining_need": remaining,
@@ -135,7 +187,7 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
             "lease_payment": lease_payment,
             "active": ~is_lease | in_window,
             "annual_demand": demand,
-            "planned": frame["planned"].to_numpy(float),
+            "planned": cols["planned"],
         },
-        index=frame.index,
+        index=pd.Index(cols["id"], name="id", copy=False),
     )

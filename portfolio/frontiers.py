@@ -19,10 +19,9 @@ import pandas as pd
 
 from .errors import InfeasibleError, ScenarioError, SolveError
 from .model.instance import Instance, build_instance
-from .model.optimize import _load, make_options, optimize
+from .model.optimize import _load, _planned_totals, make_options, optimize
 from .model.options import SOURCES, Options, budget_matrix
 from .money import format_vnd
-from .scenarios import planned_totals
 from .tasks import TaskList
 
 __all__ = ["COLUMNS", "frontier", "water_fill", "water_fill_levels"]
@@ -279,7 +278,7 @@ def frontier(
         raise ScenarioError(f"expected recurrent, investment or both, got {source!r}", field="source")
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise ScenarioError(f"expected a whole number of points ≥ 1, got {points!r}", field="points")
-    envelopes = budget_matrix(opts, planned_totals(task_list), opts.years)
+    envelopes = budget_matrix(opts, _planned_totals(task_list), opts.years)
     inst = build_instance(task_list, opts, {s: float(envelopes[s][0]) for s in SOURCES})
     swept = list(SOURCES) if source == "both" else [source]
     full, commit = {}, {}

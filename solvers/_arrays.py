@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from solvers._names import Names
 
 if TYPE_CHECKING:
     from solvers.problem import LinearProblem
@@ -41,7 +44,12 @@ def _check_bounds(lower: np.ndarray, upper: np.ndarray, what: str) -> None:
         raise ValueError(f"{what}_upper contains -inf")
 
 
-def _check_unique(names: tuple[str, ...], what: str) -> None:
+def _check_unique(names: Sequence[str], what: str) -> None:
+    if isinstance(names, Names):
+        repeated = names.duplicate()
+        if repeated is not None:
+            raise ValueError(f"duplicate {what} name {repeated!r}")
+        return
     if len(set(names)) != len(names):
         seen: set[str] = set()
         for name in names:
@@ -124,9 +132,12 @@ def coo_to_csc(
     r: np.ndarray, j: np.ndarray, v: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Canonical CSC ``(a_start, a_index, a_value)``: duplicates summed, exact zeros dropped."""
-    order = np.lexsort((r, j))
-    r, j, v = r[order], j[order], v[order]
-    if r.size:
+    if r.size > 1 and bool(np.all((np.diff(j) > 0) | ((np.diff(j) == 0) & (np.diff(r) > 0)))):
+        keep = v != 0.0  # already in column order without repeats (a row over columns in turn)
+        r, j, v = r[keep], j[keep], v[keep]
+    elif r.size:
+        order = np.lexsort((r, j))
+        r, j, v = r[order], j[order], v[order]
         first = np.ones(r.size, dtype=bool)
         first[1:] = (r[1:] != r[:-1]) | (j[1:] != j[:-1])
         starts = np.flatnonzero(first)

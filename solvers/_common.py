@@ -41,7 +41,9 @@ def row_activity(problem: LinearProblem, x: np.ndarray) -> np.ndarray:
 
 def clean(values: ArrayLike) -> np.ndarray:
     """Return a float copy with negative zeros turned into zeros (nicer to print)."""
-    return np.asarray(values, dtype=np.float64) + 0.0
+    out = np.array(values, dtype=np.float64)
+    out += 0.0  # -0.0 + 0.0 is 0.0
+    return out
 
 
 def empty_result(problem: LinearProblem, solver: str, t0: float) -> SolveResult:

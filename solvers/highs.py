@@ -88,29 +88,33 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
-def _to_highs_lp(problem: LinearProblem, sign: float) -> highspy.HighsLp:
+def _pass_model(h: Any, problem: LinearProblem, sign: float) -> Any:
+    """Hand ``problem`` (as a minimisation: ``sign`` -1 for a maximisation) to ``h``; its status.
+
+    The arrays go through HiGHS's array overload of ``passModel``, which reads the numpy
+    buffers directly; filling a ``highspy.HighsLp`` field by field converts each array
+    element by element (2,5 ms instead of 0,15 ms for 10.000 columns).
+    """
     import highspy
 
-    lp = highspy.HighsLp()
-    lp.num_col_ = problem.num_cols
-    lp.num_row_ = problem.num_rows
-    lp.sense_ = highspy.ObjSense.kMinimize
-    lp.offset_ = sign * problem.offset
-    lp.col_cost_ = sign * problem.c
-    lp.col_lower_ = problem.col_lower
-    lp.col_upper_ = problem.col_upper
-    lp.row_lower_ = problem.row_lower
-    lp.row_upper_ = problem.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = problem.num_cols
-    lp.a_matrix_.num_row_ = problem.num_rows
-    lp.a_matrix_.start_ = problem.a_start.astype(np.int32)
-    lp.a_matrix_.index_ = problem.a_index.astype(np.int32)
-    lp.a_matrix_.value_ = problem.a_value
-    if problem.is_mip:
-        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        lp.integrality_ = [kinds[int(flag)] for flag in problem.integrality]
-    return lp
+    return h.passModel(
+        problem.num_cols,
+        problem.num_rows,
+        problem.a_value.size,
+        int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize),
+        sign * problem.offset,
+        sign * problem.c,
+        problem.col_lower,
+        problem.col_upper,
+        problem.row_lower,
+        problem.row_upper,
+        problem.a_start.astype(np.int32),
+        problem.a_index.astype(np.int32),
+        problem.a_value,
+        # HighsVarType: 0 continuous, 1 integer
+        problem.integrality.astype(np.int32),
+    )
 
 
 def _error(termination: str, t0: float) -> SolveResult:
@@ -226,7 +230,7 @@ class HighsBackend:
 
         sign = -1.0 if problem.sense is Sense.MAXIMIZE else 1.0
         h = _new_highs()
-        if h.passModel(_to_highs_lp(problem, sign)) == highspy.HighsStatus.kError:
+        if _pass_model(h, problem, sign) == highspy.HighsStatus.kError:
             return _error("passModel() returned kError", t0)
         return _run(h, problem.is_mip, sign, t0, time_limit, mip_gap)
 
@@ -290,7 +294,7 @@ class HighsSession:
         self._row_upper = problem.row_upper.copy()
         # typed Any: highspy 1.15's stubs lack changeRowsBounds, which the binary has
         self._highs: Any = _new_highs()
-        if self._highs.passModel(_to_highs_lp(problem, self._sign)) == highspy.HighsStatus.kError:
+        if _pass_model(self._highs, problem, self._sign) == highspy.HighsStatus.kError:
             raise ValueError("HiGHS rejected the model (passModel returned kError)")
 
     @property

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from solvers._arrays import broadcast, check_problem, check_triplets, coo_to_csc, frozen_array
+from solvers._names import Names, Numbered
 
 __all__ = ["LinearProblem", "ProblemBuilder", "Sense"]
 
@@ -64,8 +65,9 @@ class LinearProblem:
         Value of each nonzero, shape ``(nnz,)``.
     row_lower, row_upper : numpy.ndarray
         Row bounds, shape ``(m,)``; ``-inf`` / ``inf`` allowed.
-    col_names, row_names : tuple of str
-        Unique names, lengths ``n`` and ``m``.
+    col_names, row_names : sequence of str
+        Unique names, lengths ``n`` and ``m``; a tuple, or (from :class:`ProblemBuilder`)
+        a sequence that formats the default names ``block[i]`` only when read.
     row_family : numpy.ndarray
         Integer, shape ``(m,)``: index into ``families`` for each row.
     families : tuple of str
@@ -97,8 +99,8 @@ class LinearProblem:
     a_value: np.ndarray
     row_lower: np.ndarray
     row_upper: np.ndarray
-    col_names: tuple[str, ...]
-    row_names: tuple[str, ...]
+    col_names: Sequence[str]
+    row_names: Sequence[str]
     row_family: np.ndarray
     families: tuple[str, ...]
     col_block: np.ndarray
@@ -117,6 +119,8 @@ class LinearProblem:
         put("offset", float(self.offset))
         for name in ("col_names", "row_names", "families", "blocks"):
             labels = getattr(self, name)
+            if isinstance(labels, Names):
+                continue
             if not (isinstance(labels, tuple) and all(isinstance(s, str) for s in labels)):
                 put(name, tuple(str(s) for s in labels))
 
@@ -247,8 +251,9 @@ class ProblemBuilder:
         self._n = 0
         self._m = 0
         self._parts: dict[str, list[np.ndarray]] = {key: [] for key in self._PARTS}
-        self._col_names: list[str] = []
-        self._row_names: list[str] = []
+        # given names, and default ones kept as ranges (formatted only when read)
+        self._col_names: list[tuple[str, ...] | Numbered] = []
+        self._row_names: list[tuple[str, ...] | Numbered] = []
         self._blocks: dict[str, int] = {}  # name -> code
         self._block_size: dict[str, int] = {}
         self._families: dict[str, int] = {}  # name -> code
@@ -303,9 +308,7 @@ class ProblemBuilder:
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
         first = self._block_size.get(block, 0)
-        if names is None:
-            names = [f"{block}[{i}]" for i in range(first, first + n)]
-        elif len(names) != n:
+        if names is not None and len(names) != n:
             raise ValueError(f"block {block!r}: {len(names)} names for {n} columns")
         code = self._blocks.setdefault(block, len(self._blocks))
         self._block_size[block] = first + n
@@ -316,7 +319,7 @@ class ProblemBuilder:
             integer=broadcast(integer, n, "integer", np.bool_),
             block=np.full(n, code, dtype=np.int64),
         )
-        self._col_names.extend(str(s) for s in names)
+        self._col_names.append(Numbered(block, first, n) if names is None else tuple(str(s) for s in names))
         idx = np.arange(self._n, self._n + n, dtype=np.int64)
         self._n += n
         return idx
@@ -364,9 +367,7 @@ class ProblemBuilder:
         k = int(num_rows) if num_rows is not None else (int(r.max()) + 1 if r.size else 0)
         check_triplets(family, r, j, v, k, self._n)
         first = self._family_size.get(family, 0)
-        if names is None:
-            names = [f"{family}[{i}]" for i in range(first, first + k)]
-        elif len(names) != k:
+        if names is not None and len(names) != k:
             raise ValueError(f"family {family!r}: {len(names)} names for {k} rows")
         code = self._families.setdefault(family, len(self._families))
         self._family_size[family] = first + k
@@ -378,7 +379,7 @@ class ProblemBuilder:
             row_upper=broadcast(upper, k, "upper"),
             family=np.full(k, code, dtype=np.int64),
         )
-        self._row_names.extend(str(s) for s in names)
+        self._row_names.append(Numbered(family, first, k) if names is None else tuple(str(s) for s in names))
         idx = np.arange(self._m, self._m + k, dtype=np.int64)
         self._m += k
         return idx
@@ -430,13 +431,19 @@ class ProblemBuilder:
 
         def cat(key: str, dtype: Any) -> np.ndarray:
             parts = self._parts[key]
-            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+            out = np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+            # new arrays nobody else holds: frozen here, so LinearProblem need not copy them
+            out.setflags(write=False)
+            return out
 
-        c = cat("cost", np.float64)
+        c = np.array(cat("cost", np.float64))
         np.add.at(c, cat("obj_cols", np.int64), cat("obj_coefs", np.float64))
+        c.setflags(write=False)
         a_start, a_index, a_value = coo_to_csc(
             cat("rows", np.int64), cat("cols", np.int64), cat("vals", np.float64), self._n
         )
+        for array in (a_start, a_index, a_value):
+            array.setflags(write=False)
         return LinearProblem(
             c=c,
             sense=self._sense or Sense.MINIMIZE,
@@ -449,8 +456,8 @@ class ProblemBuilder:
             a_value=a_value,
             row_lower=cat("row_lower", np.float64),
             row_upper=cat("row_upper", np.float64),
-            col_names=tuple(self._col_names),
-            row_names=tuple(self._row_names),
+            col_names=Names(self._col_names),
+            row_names=Names(self._row_names),
             row_family=cat("family", np.int64),
             families=tuple(self._families),
             col_block=cat("block", np.int64),

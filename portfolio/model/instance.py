@@ -7,7 +7,7 @@ rule sees the same commitments, locks, deferrals and analyst constraints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from .options import SOURCES, Options, Selector
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Instance", "build_instance"]
+__all__ = ["Instance", "build_instance", "make_selector"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class Instance:
     rows
         Agency floors and caps and analyst constraints.
     notes
-        Task id -> the options that set its bounds, for explanations.
+        Task id -> the options that set its bounds, for explanations (only
+        the tasks some option touched).
     """
 
     year: int
@@ -83,6 +84,17 @@ def _custom_tiers(derived: pd.DataFrame, options: Options, selector: Selector) -
     return tier
 
 
+def make_selector(derived: pd.DataFrame) -> Selector:
+    """The :class:`Selector` of one year's derived table."""
+    return Selector(
+        tuple(derived.index.to_numpy(object).tolist()),
+        derived["group"].to_numpy(str),
+        derived["agency"].to_numpy(object),
+        derived["funding_source"].to_numpy(str),
+        derived["tier"].to_numpy(int),
+    )
+
+
 def build_instance(
     tasks: TaskList,
     options: Options,
@@ -90,6 +102,8 @@ def build_instance(
     *,
     year: int | None = None,
     remaining: np.ndarray | None = None,
+    derived: pd.DataFrame | None = None,
+    selector: Selector | None = None,
 ) -> Instance:
     """Turn tasks and options into one year's bounds and rows.
 
@@ -105,6 +119,11 @@ def build_instance(
         The year; ``options.plan_year`` by default.
     remaining
         Remaining need to use instead of the document's (later years of a plan).
+    derived
+        ``derive(tasks, year)`` when the caller already has it (a plan reuses
+        each year's table across its passes).
+    selector
+        The :class:`Selector` of ``derived`` (likewise reused).
 
     Returns
     -------
@@ -117,15 +136,11 @@ def build_instance(
         For an option that names nothing known or contradicts another option.
     """
     year = options.plan_year if year is None else year
-    derived = derive(tasks, year)
-    ids = tuple(derived.index)
-    selector = Selector(
-        ids,
-        derived["group"].to_numpy(str),
-        derived["agency"].to_numpy(str),
-        derived["funding_source"].to_numpy(str),
-        derived["tier"].to_numpy(int),
-    )
+    if derived is None:
+        derived = derive(tasks, year)
+    if selector is None:
+        selector = make_selector(derived)
+    ids = selector.ids
     tier = _custom_tiers(derived, options, selector)
     kind = derived["kind"].to_numpy(str)
     need = derived["remaining_need"].to_numpy(float) if remaining is None else np.asarray(remaining, float)
@@ -133,31 +148,34 @@ def build_instance(
         years_left = derived["years_left"].to_numpy(int)
         schedule = need / years_left
         demand = np.where(
-            np.isin(kind, ["lease", "annual"]), derived["annual_demand"].to_numpy(float), schedule
+            (kind == "lease") | (kind == "annual"), derived["annual_demand"].to_numpy(float), schedule
         )
     else:
         demand = derived["annual_demand"].to_numpy(float)
-    notes: dict[str, list[str]] = {task_id: [] for task_id in ids}
+    notes: dict[str, list[str]] = {}  # only the tasks an option touches
+
+    def note(i: int | np.integer[Any], text: str) -> None:
+        notes.setdefault(ids[i], []).append(text)
+
     commitment = tier == 1
     lower = np.where(commitment, demand, 0.0)
-    cap = np.where(np.isin(kind, ["lease", "annual"]), demand, np.minimum(options.pacing * demand, need))
+    cap = np.where((kind == "lease") | (kind == "annual"), demand, np.minimum(options.pacing * demand, need))
     upper = np.maximum(cap, lower)
     if options.pacing > 1:
         for i in np.flatnonzero(upper > demand + 1e-9):
-            notes[ids[i]].append(f"pacing κ = {options.pacing:g} allows up to {upper[i]:,.2f}")
+            note(i, f"pacing κ = {options.pacing:g} allows up to {upper[i]:,.2f}")
     if options.seed_share > 0:
         new = (kind == "new") & (demand > 0)
         lower = np.where(new, np.minimum(options.seed_share * need, upper), lower)
+        seed = f"seed share {options.seed_share:.1%} of its need"
         for i in np.flatnonzero(new):
-            notes[ids[i]].append(f"seed share {options.seed_share:.1%} of its need")
+            note(i, seed)
     for name in options.must_fund:
         for i in np.flatnonzero(selector.mask(name, option="must_fund")):
             lower[i] = max(lower[i], demand[i])
             upper[i] = max(upper[i], lower[i])
-            notes[ids[i]].append("must-fund: full demand")
-    deferred = np.zeros(len(ids), dtype=bool)
-    for name in options.deferred:
-        deferred |= selector.mask(name, option="deferred")
+            note(i, "must-fund: full demand")
+    deferred = selector.mask_any(options.deferred, option="deferred")
     for name in options.must_fund:
         clash = selector.mask(name, option="must_fund") & deferred
         if clash.any():
@@ -165,9 +183,9 @@ def build_instance(
                 f"{ids[int(np.flatnonzero(clash)[0])]} is both must-fund and deferred",
                 field="deferred",
             )
+    lower[deferred] = upper[deferred] = 0.0
     for i in np.flatnonzero(deferred):
-        lower[i] = upper[i] = 0.0
-        notes[ids[i]].append("deferred")
+        note(i, "deferred")
     for task_id, amount in options.locked.items():
         k = selector.index(task_id, option="locked")
         if deferred[k]:
@@ -179,7 +197,7 @@ def build_instance(
                 field="locked",
             )
         lower[k] = upper[k] = float(amount)
-        notes[ids[k]].append(f"locked at {amount:,.2f}")
+        note(k, f"locked at {amount:,.2f}")
     weight = np.ones(len(ids))
     for name, value in options.weights.items():
         weight[selector.mask(name, option="weights")] *= value
@@ -187,7 +205,7 @@ def build_instance(
     if options.all_or_nothing:
         binary = (derived["group"].to_numpy(str) == "D") & (kind == "new") & (upper > lower) & (demand > 0)
         for i in np.flatnonzero(binary):
-            notes[ids[i]].append("all-or-nothing new public investment")
+            note(i, "all-or-nothing new public investment")
     rows: list[LinearRow] = []
     for family, table, side in (
         ("agency_floor", options.agency_floors, "lower"),
@@ -198,7 +216,10 @@ def build_instance(
             bound = (amount, np.inf) if side == "lower" else (-np.inf, amount)
             rows.append(LinearRow(family, agency, mask.astype(float), *bound))
     rows.extend(parse_constraint(text, selector) for text in options.constraints)
-    source = np.asarray([SOURCES.index(s) for s in derived["funding_source"]], dtype=int)
+    funding = derived["funding_source"].to_numpy(object)
+    source = np.select([funding == s for s in SOURCES], np.arange(len(SOURCES)), default=-1)
+    if (source < 0).any():
+        raise ScenarioError(f"unknown funding source {funding[source < 0][0]!r}", field="funding_source")
     envelope_array = np.asarray([float(envelope.get(s, 0.0)) for s in SOURCES])
     return Instance(
         year=year,

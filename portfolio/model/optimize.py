@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
+from ..demand import task_columns
 from ..errors import ScenarioError
 from ..tasks import TaskList
 from .allocation import Allocation
@@ -38,6 +39,12 @@ def _load(tasks: TaskList | str | Path | None) -> TaskList:
     from ..readers import read_appendix
 
     return read_appendix(tasks)
+
+
+def _planned_totals(tasks: TaskList) -> dict[str, float]:
+    """The document's planned total of each source (summed in document order, as ``sum`` does)."""
+    cols = task_columns(tasks)
+    return {s: float(sum(cols["planned"][cols["funding_source"] == s].tolist())) for s in SOURCES}
 
 
 def _year_table(inst: Instance, x: np.ndarray, *, first_year: bool = True) -> pd.DataFrame:
@@ -144,7 +151,7 @@ def optimize(
     """
     opts = make_options(rule, budget, **options)
     task_list = _load(tasks)
-    planned = {s: float(sum(t.planned for t in task_list if t.funding_source == s)) for s in SOURCES}
+    planned = _planned_totals(task_list)
     envelopes = budget_matrix(opts, planned, opts.years)
     if opts.years == 1:
         envelope = {s: float(envelopes[s][0]) for s in SOURCES}
@@ -156,7 +163,7 @@ def optimize(
             options=opts,
             envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
             levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
-            notes=inst.notes,
+            notes={task_id: inst.notes.get(task_id, []) for task_id in inst.ids},
             sensitivity_table=_sensitivity(inst, result),
             binding_rows=result.stages[-1].binding if result.stages else (),
             solves=result.solves,

@@ -6,6 +6,7 @@ task, agency or group is a :class:`~portfolio.errors.ScenarioError`.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -150,12 +151,23 @@ class Selector:
         sources: Sequence[str] | np.ndarray,
         tiers: Sequence[int] | np.ndarray,
     ) -> None:
-        self.ids = list(ids)
-        self.id_index = {task_id.upper(): i for i, task_id in enumerate(self.ids)}
+        self.ids = tuple(ids)
         self.groups = np.asarray(groups)
-        self.agency_keys = np.asarray([normalize_name(a) for a in agencies])
+        self.agencies = agencies
         self.sources = np.asarray(sources)
         self.tiers = np.asarray(tiers)
+
+    @functools.cached_property
+    def id_index(self) -> dict[str, int]:
+        """Upper-cased task id -> position (built on first use)."""
+        return {task_id.upper(): i for i, task_id in enumerate(self.ids)}
+
+    @functools.cached_property
+    def agency_keys(self) -> np.ndarray:
+        """Each task's agency as :func:`normalize_name` folds it (built on first use)."""
+        # normalised once per distinct agency, not once per task
+        names, inverse = np.unique(np.asarray(self.agencies, dtype=object).astype(str), return_inverse=True)
+        return np.asarray([normalize_name(a) for a in names.tolist()])[inverse.ravel()]
 
     def mask(self, name: str, *, option: str) -> np.ndarray:
         """Boolean mask of the tasks a name designates.
@@ -189,6 +201,19 @@ class Selector:
             f"{key!r} is no task id, group, funding source, tier or agency of the appendix{hint}",
             field=option,
         )
+
+    def mask_any(self, names: Sequence[str], *, option: str) -> np.ndarray:
+        """The tasks any of ``names`` designates (task ids looked up at once)."""
+        out = np.zeros(len(self.ids), dtype=bool)
+        found = []
+        for name in names:
+            k = self.id_index.get(str(name).strip().upper())
+            if k is None:
+                out |= self.mask(name, option=option)
+            else:
+                found.append(k)
+        out[found] = True
+        return out
 
     def index(self, name: str, *, option: str) -> int:
         """The single task a task id designates."""
