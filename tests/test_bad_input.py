@@ -348,9 +348,6 @@ def test_infeasible_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(err) == 1 and err[0].startswith("portfolio: infeasible: ") and "short by" in err[0]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs the overdue-task warning proposed for portfolio/model/optimize.py"
-)
 def test_overdue_task_gives_a_warning(tmp_path: Path) -> None:
     text = (
         (CORPUS / "valid.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from ..demand import task_columns
-from ..errors import ScenarioError
+from ..errors import PortfolioWarning, ScenarioError
 from ..tasks import TaskList
 from .allocation import Allocation
 from .instance import Instance, build_instance
@@ -39,6 +40,22 @@ def _load(tasks: TaskList | str | Path | None) -> TaskList:
     from ..readers import read_appendix
 
     return read_appendix(tasks)
+
+
+def _warn_overdue(tasks: TaskList, plan_year: int) -> None:
+    """Warn once about tasks that should have ended before the plan year (overdue, MODEL §2)."""
+    cols = task_columns(tasks)
+    late_mask = (cols["group"] != "A") & (cols["end_year"] < plan_year)
+    if not late_mask.any():
+        return
+    late = [str(i) for i in cols["id"][late_mask]]
+    shown = ", ".join(late[:10]) + (f" and {len(late) - 10} more" if len(late) > 10 else "")
+    warnings.warn(
+        f"{tasks.source}: {shown}: end_year before the plan year {plan_year} (overdue); "
+        "the remaining need is planned as if the task ends this year",
+        PortfolioWarning,
+        stacklevel=3,
+    )
 
 
 def _planned_totals(tasks: TaskList) -> dict[str, float]:
@@ -151,6 +168,7 @@ def optimize(
     """
     opts = make_options(rule, budget, **options)
     task_list = _load(tasks)
+    _warn_overdue(task_list, opts.plan_year)
     planned = _planned_totals(task_list)
     envelopes = budget_matrix(opts, planned, opts.years)
     if opts.years == 1:
