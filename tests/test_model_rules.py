@@ -193,3 +193,16 @@ def test_backends_agree_on_every_rule(rule: str) -> None:
     a = pf.optimize(rule=rule).table["allocated"]
     b = pf.optimize(rule=rule, solver="cbc").table["allocated"]
     assert ((a - b).abs() <= 1e-6 * a.abs().clip(lower=1) + 5e-3).all()
+
+
+def test_a_cap_holds_its_agency_and_the_rest_of_the_tier_rises_together() -> None:
+    allocation = pf.optimize(agency_caps={"Sở Y tế": 5000})
+    table = allocation.table
+    # Sở Y tế: A11 1.761,8 (lease) + B29 2.041 (finishing) leave 1.197,2 for B28 under the cap
+    assert table.loc["B28", "allocated"] == pytest.approx(1197.2, abs=1e-6)
+    others = ["B12", "B25", "B27", "B36", "B38"]
+    level = (AFTER_TIERS_1_2 - 1197.2) / (TIER3 - 24353 / 2)
+    assert table.loc[others, "coverage"].to_numpy() == pytest.approx([level] * 5, rel=1e-7)
+    assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(level, rel=1e-7)
+    recurrent = table.loc[table["funding_source"] == "recurrent", "allocated"]
+    assert recurrent.sum() == pytest.approx(332401, abs=0.01)

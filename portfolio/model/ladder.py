@@ -89,15 +89,15 @@ def _closed_form(
 
 def _fill_lp(
     model: StageModel, active: np.ndarray, weights: np.ndarray, cap_level: float, srcs: np.ndarray
-) -> tuple[np.ndarray, float, dict[str, float]]:
-    """The fill stage as an LP: levels, objective and envelope duals."""
+) -> tuple[np.ndarray, float, dict[str, float], np.ndarray | None]:
+    """The fill stage as an LP: levels, objective, envelope duals and coverage-row duals."""
     inst = model.inst
     model.refresh_closest()
     b, x = model.base()
     t = b.add_variables("level", srcs.size, 0.0, cap_level, names=[f"level {SOURCES[s]}" for s in srcs])
     tcol = t[np.searchsorted(srcs, inst.source[active])]
     local = np.arange(active.size)
-    b.add_constraints(
+    coverage = b.add_constraints(
         "coverage",
         np.concatenate([local, local]),
         np.concatenate([x[active], tcol]),
@@ -109,7 +109,9 @@ def _fill_lp(
     result = model.run(b.build())
     assert result.x is not None
     values = np.maximum(result.x[t], 0.0)
-    return values, float(result.objective or 0.0), envelope_duals(result, np.arange(len(SOURCES)))
+    coverage_duals = None if result.row_duals is None else result.row_duals[coverage]
+    duals = envelope_duals(result, np.arange(len(SOURCES)))
+    return values, float(result.objective or 0.0), duals, coverage_duals
 
 
 def _within(lower: np.ndarray, weights: np.ndarray, level: float, room: float) -> float:
@@ -131,16 +133,19 @@ def _fill(model: StageModel, tier: int, weights: np.ndarray, cap_level: float, r
         (model.upper[members] > model.lower[members] + 1e-9) & (weights[members] > 0) & ~inst.binary[members]
     ]
     level = {SOURCES[s]: 1.0 for s in np.unique(inst.source[members])}
-    solved: tuple[np.ndarray, float, dict[str, float]] | None = None
+    solved: tuple[np.ndarray, float, dict[str, float], np.ndarray | None] | None = None
+    duals: dict[str, float] = {}
     while active.size:
         srcs = np.unique(inst.source[active])
-        solved = None
+        quick = None
         if model.separable and active.size >= CLOSED_FORM_FROM:
-            solved = _closed_form(model, active, weights, cap_level, srcs)
-            model.solves += solved is not None
-        closed = solved is not None
-        if solved is None:
+            quick = _closed_form(model, active, weights, cap_level, srcs)
+            model.solves += quick is not None
+        closed = quick is not None
+        if quick is None:
             solved = _fill_lp(model, active, weights, cap_level, srcs)
+        else:
+            solved = (*quick, None)
         values = solved[0].copy()
         # project each level onto what its envelope can pay exactly: a solver's
         # level may exceed it by its tolerance (CBC reports ~8 digits); the
@@ -159,18 +164,30 @@ def _fill(model: StageModel, tier: int, weights: np.ndarray, cap_level: float, r
                 values[k] = _within(model.lower[in_s], weights[in_s], values[k], room - margin)
         for s, v in zip(srcs, values, strict=True):
             level[SOURCES[s]] = float(v)
+            if SOURCES[s] in solved[2]:  # the marginal value where the source's level was last set
+                duals[SOURCES[s]] = solved[2][SOURCES[s]]
         floor = values[np.searchsorted(srcs, inst.source[active])] * weights[active]
         blocked = model.upper[active] <= floor * (1 + REL) + 1e-6
+        above = model.lower[active] > floor * (1 + 1e-9) + 1e-9  # a floor of its own above the level
         model.lower[active] = np.minimum(np.maximum(model.lower[active], floor), model.upper[active])
-        if model.rule != "equal_awards" or not blocked.any():
-            break
-        if closed:  # the closed form did the whole progressive filling
+        if model.rule == "equal_awards" and blocked.any():
             model.lower[active[blocked]] = model.upper[active[blocked]]
+            if closed:  # the closed form did the whole progressive filling
+                break
+            active = active[~blocked]
+            continue
+        # Progressive filling past a row that binds only some tasks (an agency cap,
+        # an analyst row): the tasks whose coverage row has a dual are the ones
+        # that row holds; they keep their floor and the level rises for the rest.
+        if solved[3] is None:
             break
-        model.lower[active[blocked]] = model.upper[active[blocked]]
-        active = active[~blocked]
+        done = values[np.searchsorted(srcs, inst.source[active])] >= cap_level - 1e-12
+        held = (solved[3] < -1e-9) | done | above | blocked
+        if held.all() or not (solved[3] < -1e-9).any():
+            break
+        active = active[~held]
     if solved is not None:
-        res.stages.append(Stage(tier, "fill", dict(level), solved[1], solved[2], ()))
+        res.stages.append(Stage(tier, "fill", dict(level), solved[1], duals, ()))
     for s, v in level.items():
         res.levels[(s, tier)] = v
     _total(model, tier, members, res)
