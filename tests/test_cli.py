@@ -87,3 +87,13 @@ def test_help_has_an_example(command: str, capsys: pytest.CaptureFixture[str]) -
         main([command, "--help"])
     assert info.value.code == 0
     assert "example" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_same_input_gives_the_same_bytes(tmp_path: Path, solver: str) -> None:
+    runs = []
+    for k in (1, 2):
+        csv, xlsx = tmp_path / f"{k}.csv", tmp_path / f"{k}.xlsx"
+        assert main(["optimize", "--solver", solver, "--out", str(csv), "--out", str(xlsx)]) == 0
+        runs.append((csv.read_bytes(), xlsx.read_bytes()))
+    assert runs[0] == runs[1]
