@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solvers import ProblemBuilder
+
 from .diagnose import diagnose
 from .fill import CLOSED_FORM_FROM, fill_level, progressive_level
 from .instance import Instance
@@ -193,24 +195,30 @@ def _fill(model: StageModel, tier: int, weights: np.ndarray, cap_level: float, r
     _total(model, tier, members, res)
 
 
+def _solve_and_keep(
+    model: StageModel,
+    b: ProblemBuilder,
+    x: np.ndarray,
+    tier: int,
+    kind: str,
+    members: np.ndarray,
+    res: LadderResult,
+) -> None:
+    """Solve a stage, record its duals and binding rows, and keep the tier's allocation."""
+    problem = b.build()
+    result = model.run(problem)
+    assert result.x is not None
+    duals = envelope_duals(result, np.arange(len(SOURCES)))
+    binding = binding_rows(result, problem.row_names, problem.row_lower, problem.row_upper)
+    res.stages.append(Stage(tier, kind, {}, float(result.objective or 0.0), duals, binding))
+    model.fix(members, result.x[x[members]])
+
+
 def _total(model: StageModel, tier: int, members: np.ndarray, res: LadderResult) -> None:
     model.refresh_closest()
     b, x = model.base()
     b.set_objective(x[members], np.ones(members.size), "maximize")
-    problem = b.build()
-    result = model.run(problem)
-    assert result.x is not None
-    res.stages.append(
-        Stage(
-            tier,
-            "total",
-            {},
-            float(result.objective or 0.0),
-            envelope_duals(result, np.arange(len(SOURCES))),
-            binding_rows(result, problem.row_names, problem.row_lower, problem.row_upper),
-        )
-    )
-    model.fix(members, result.x[x[members]])
+    _solve_and_keep(model, b, x, tier, "total", members, res)
 
 
 def _weighted(model: StageModel, tier: int, res: LadderResult) -> None:
@@ -235,20 +243,7 @@ def _weighted(model: StageModel, tier: int, res: LadderResult) -> None:
         b.set_objective(seg, slopes * inst.weight[free][owner], "maximize")
     else:
         b.set_objective(x[members], np.ones(members.size), "maximize")
-    problem = b.build()
-    result = model.run(problem)
-    assert result.x is not None
-    res.stages.append(
-        Stage(
-            tier,
-            "utility",
-            {},
-            float(result.objective or 0.0),
-            envelope_duals(result, np.arange(len(SOURCES))),
-            binding_rows(result, problem.row_names, problem.row_lower, problem.row_upper),
-        )
-    )
-    model.fix(members, result.x[x[members]])
+    _solve_and_keep(model, b, x, tier, "utility", members, res)
     for s in np.unique(inst.source[members]):
         in_s = members[inst.source[members] == s]
         demand = inst.demand[in_s].sum()

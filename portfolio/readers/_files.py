@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["read_text"]
+__all__ = ["BROKEN_PACKAGE", "read_text"]
 
 
 def read_text(path: Path) -> str:
@@ -67,3 +69,20 @@ def read_text(path: Path) -> str:
             file=str(path),
             row=f"line {line}",
         ) from None
+
+
+# What a damaged package makes zipfile, lxml, openpyxl or python-docx raise (found by
+# fuzzing valid files: flipped bytes, truncated or missing members, odd zip headers).
+BROKEN_PACKAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    LookupError,  # KeyError: a missing member; IndexError
+    EOFError,
+    zlib.error,
+    SyntaxError,  # xml.etree ParseError and lxml's XMLSyntaxError
+    TypeError,
+    ValueError,  # python-docx: "file '…' is not a Word file, content type is …"
+    NotImplementedError,  # zipfile: "zip file version 9.8", an unknown compression method
+    AttributeError,  # python-docx/lxml on a relationships part of the wrong shape
+    OSError,  # openpyxl: "File contains no valid workbook part"; a bad zip offset
+)

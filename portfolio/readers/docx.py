@@ -11,14 +11,13 @@ header's; a cell merged down rows repeats its text in each row it spans (a
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..tasks import TaskList
+from ._files import BROKEN_PACKAGE as _BROKEN
 from .layout import Line, clean_cell, parse_layout
 from .xlsx import RowClassifier, check_office_file
 
@@ -27,22 +26,6 @@ if TYPE_CHECKING:
     from docx.table import Table
 
 __all__ = ["read_docx"]
-
-# What a damaged package makes zipfile, lxml, openpyxl or python-docx raise (found by
-# fuzzing valid files: flipped bytes, truncated or missing members, odd zip headers).
-_BROKEN = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    LookupError,  # KeyError: a missing member; IndexError
-    EOFError,
-    zlib.error,
-    SyntaxError,  # xml.etree ParseError and lxml's XMLSyntaxError
-    TypeError,
-    ValueError,  # python-docx: "file '…' is not a Word file, content type is …"
-    NotImplementedError,  # zipfile: "zip file version 9.8", an unknown compression method
-    AttributeError,  # python-docx/lxml on a relationships part of the wrong shape
-    OSError,  # openpyxl: "File contains no valid workbook part"; a bad zip offset
-)
 
 
 def _row_lines(table: Table, number: int, classifier: RowClassifier) -> Iterator[Line]:

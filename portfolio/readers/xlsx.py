@@ -14,8 +14,6 @@ across columns stands in its first column; so a header split over two rows
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..tasks import TaskList
+from ._files import BROKEN_PACKAGE as _BROKEN
 from .layout import Line, clean_cell, heading_group, parse_layout
 
 __all__ = ["RowClassifier", "check_office_file", "read_xlsx"]
@@ -130,8 +129,6 @@ def _sheet_lines(title: str, rows: Iterable[tuple[object, ...]]) -> Iterator[Lin
         yield line
 
 
-# What a damaged package makes zipfile, lxml, openpyxl or python-docx raise (found by
-# fuzzing valid files: flipped bytes, truncated or missing members, odd zip headers).
 def _fill_merged_down(rows: list[list[object]], ranges: Iterable[tuple[int, int, int, int]]) -> None:
     """Repeat the text of a cell merged down rows in each row it spans (like Word's tables).
 
@@ -151,21 +148,6 @@ def _fill_merged_down(rows: list[list[object]], ranges: Iterable[tuple[int, int,
             if len(row) < min_col:
                 row.extend([None] * (min_col - len(row)))
             row[min_col - 1] = value
-
-
-_BROKEN = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    LookupError,  # KeyError: a missing member; IndexError
-    EOFError,
-    zlib.error,
-    SyntaxError,  # xml.etree ParseError and lxml's XMLSyntaxError
-    TypeError,
-    ValueError,  # python-docx: "file '…' is not a Word file, content type is …"
-    NotImplementedError,  # zipfile: "zip file version 9.8", an unknown compression method
-    AttributeError,  # python-docx/lxml on a relationships part of the wrong shape
-    OSError,  # openpyxl: "File contains no valid workbook part"; a bad zip offset
-)
 
 
 def _workbook_lines(path: Path) -> list[Line]:
