@@ -184,7 +184,9 @@ def _fill(model: StageModel, tier: int, weights: np.ndarray, cap_level: float, r
         if solved[3] is None:
             break
         done = values[np.searchsorted(srcs, inst.source[active])] >= cap_level - 1e-12
-        held = (solved[3] < -1e-9) | done | above | blocked
+        spent = np.bincount(inst.source, weights=model.lower, minlength=len(SOURCES))
+        exhausted = spent >= inst.envelope - 1e-7 * np.maximum(1.0, inst.envelope)
+        held = (solved[3] < -1e-9) | done | above | blocked | exhausted[inst.source[active]]
         if held.all() or not (solved[3] < -1e-9).any():
             break
         active = active[~held]
