@@ -136,3 +136,8 @@ def test_binding_constraints_by_family_and_task(default_allocation: pf.Allocatio
     assert "B38" not in by_family["task_upper"]
     capped = pf.optimize(agency_caps={"Sở Y tế": 5000}).binding()
     assert "agency_cap 0: Sở Y tế" in set(capped["name"])
+
+
+def test_the_default_run_solves_one_lp_per_stage(default_allocation: pf.Allocation) -> None:
+    # tier 1 check, then fill + total for tiers 2, 3 and 4: no stage repeats itself
+    assert default_allocation.solves == 7
