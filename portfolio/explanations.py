@@ -17,8 +17,8 @@ import pandas as pd
 
 from .errors import ScenarioError
 from .model.constraints import parse_constraint
-from .model.ladder import SEGMENTS
 from .model.options import Selector
+from .model.stages import SEGMENTS
 from .money import format_vnd
 
 if TYPE_CHECKING:

@@ -188,7 +188,7 @@ def test_agency_suggestion() -> None:
         pf.optimize(agency_caps={"Sở Y te": 1})
 
 
-@pytest.mark.parametrize("rule", ["proportional", "equal_awards", "closest_to_plan"])
+@pytest.mark.parametrize("rule", ["proportional", "equal_awards", "weighted", "closest_to_plan"])
 def test_backends_agree_on_every_rule(rule: str) -> None:
     a = pf.optimize(rule=rule).table["allocated"]
     b = pf.optimize(rule=rule, solver="cbc").table["allocated"]
@@ -206,3 +206,15 @@ def test_a_cap_holds_its_agency_and_the_rest_of_the_tier_rises_together() -> Non
     assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(level, rel=1e-7)
     recurrent = table.loc[table["funding_source"] == "recurrent", "allocated"]
     assert recurrent.sum() == pytest.approx(332401, abs=0.01)
+
+
+def test_weighted_ties_are_shared_in_proportion_to_demand() -> None:
+    # equal weights: the utility cannot tell the tasks apart, so the tier is shared proportionally
+    table = pf.optimize(rule="weighted").table
+    tier3 = table[(table["tier"] == 3) & (table["funding_source"] == "recurrent")]
+    assert (tier3["coverage"] - tier3["coverage"].iloc[0]).abs().max() < 1e-7
+    weighted = pf.optimize(rule="weighted", weights={"B38": 3}, solver="cbc").table
+    again = pf.optimize(rule="weighted", weights={"B38": 3}).table
+    # CBC's 8 significant digits leave the utility row a little room (docs/model.md)
+    gap = (weighted["allocated"] - again["allocated"]).abs()
+    assert (gap <= 1e-6 * again["allocated"].abs() + 0.05).all()

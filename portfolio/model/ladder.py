@@ -38,8 +38,6 @@ from .stages import REL, StageModel, binding_rows, envelope_duals, rounding_marg
 
 __all__ = ["LadderResult", "Stage", "diagnose", "solve_ladder"]
 
-SEGMENTS = 4  # pieces of the weighted rule's concave utility
-
 
 @dataclass(frozen=True)
 class Stage:
@@ -140,7 +138,7 @@ def _fill(model: StageModel, tier: int, weights: np.ndarray, cap_level: float, r
     while active.size:
         srcs = np.unique(inst.source[active])
         quick = None
-        if model.separable and active.size >= CLOSED_FORM_FROM:
+        if model.separable and model.utility is None and active.size >= CLOSED_FORM_FROM:
             quick = _closed_form(model, active, weights, cap_level, srcs)
             model.solves += quick is not None
         closed = quick is not None
@@ -224,28 +222,37 @@ def _total(model: StageModel, tier: int, members: np.ndarray, res: LadderResult)
 
 
 def _weighted(model: StageModel, tier: int, res: LadderResult) -> None:
+    """Concave utility first; among its optima, the tier shared in proportion to demand.
+
+    With equal weights the utility alone leaves the split inside a quarter of
+    demand to the solver; keeping the utility at its optimum and then rationing
+    proportionally makes the answer unique (and the same on every backend).
+    """
     inst = model.inst
     members = np.flatnonzero(inst.tier == tier)
     free = members[model.upper[members] > model.lower[members] + 1e-9]
-    b, x = model.base()
-    if free.size:
-        width = (model.upper[free] - model.lower[free]) / SEGMENTS
-        seg = b.add_variables("segment", free.size * SEGMENTS, 0.0, np.repeat(width, SEGMENTS))
-        slopes = np.tile((SEGMENTS - np.arange(SEGMENTS)) / SEGMENTS, free.size)
-        owner = np.repeat(np.arange(free.size), SEGMENTS)
-        local = np.arange(free.size)
-        b.add_constraints(
-            "utility_pieces",
-            np.concatenate([local, owner]),
-            np.concatenate([x[free], seg]),
-            np.concatenate([np.ones(free.size), -np.ones(seg.size)]),
-            model.lower[free],
-            model.lower[free],
-        )
-        b.set_objective(seg, slopes * inst.weight[free][owner], "maximize")
-    else:
+    if not free.size:
+        b, x = model.base()
         b.set_objective(x[members], np.ones(members.size), "maximize")
-    _solve_and_keep(model, b, x, tier, "utility", members, res)
+        _solve_and_keep(model, b, x, tier, "utility", members, res)
+        return
+    anchor = model.lower[free].copy()
+    b, x = model.base()
+    pieces = model.add_pieces(b, x, free, anchor)
+    value = model.piece_values(free)
+    b.set_objective(pieces, value, "maximize")
+    problem = b.build()
+    result = model.run(problem)
+    best = float(result.objective or 0.0)
+    duals = envelope_duals(result, np.arange(len(SOURCES)))
+    res.stages.append(Stage(tier, "utility", {}, best, duals, ()))
+    # keep the utility at its optimum; CBC reports about 8 digits, so it gets more room
+    slack = (1e-9 if model.solver == "highs" else 1e-7) * max(1.0, abs(best))
+    model.utility = (free, anchor, value, best - slack)
+    try:
+        _fill(model, tier, inst.demand, 1.0, res)
+    finally:
+        model.utility = None
     for s in np.unique(inst.source[members]):
         in_s = members[inst.source[members] == s]
         demand = inst.demand[in_s].sum()

@@ -35,6 +35,9 @@ def rounding_margin(amount: float, terms: int) -> float:
     return rounding if rounding >= 1e-7 else 0.0
 
 
+SEGMENTS = 4  # pieces of the weighted rule's concave utility
+
+
 class StageModel:
     """Builds the stage problems of one instance; holds no solver state."""
 
@@ -45,6 +48,9 @@ class StageModel:
         self.lower = inst.lower.copy()
         self.upper = inst.upper.copy()
         self.closest: float | None = None
+        # weighted rule: (tasks, their lower bound when the utility was solved,
+        # the value of each piece, the least utility to keep) once it is known
+        self.utility: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
         self.solves = 0
         self.last_x: np.ndarray = inst.lower.copy()
         # only the envelopes tie the tasks together: a fill stage has a closed form
@@ -105,7 +111,43 @@ class StageModel:
                 )
         if self.closest is not None:
             self._change(b, x, bound=self.closest * (1 + 1e-7) + 1e-3)
+        if self.utility is not None:
+            free, anchor, value, least = self.utility
+            pieces = self.add_pieces(b, x, free, anchor)
+            b.add_constraints(
+                "utility",
+                np.zeros(pieces.size, int),
+                pieces,
+                value,
+                least,
+                np.inf,
+                names=["utility"],
+                num_rows=1,
+            )
         return b, x
+
+    def add_pieces(
+        self, b: ProblemBuilder, x: np.ndarray, free: np.ndarray, anchor: np.ndarray
+    ) -> np.ndarray:
+        """The weighted rule's pieces: ``x_i = anchor_i + Σ_j y_ij``, ``0 ≤ y_ij ≤ (u_i − anchor_i)/J``."""
+        width = (self.upper[free] - anchor) / SEGMENTS
+        pieces = b.add_variables("segment", free.size * SEGMENTS, 0.0, np.repeat(width, SEGMENTS))
+        owner = np.repeat(np.arange(free.size), SEGMENTS)
+        local = np.arange(free.size)
+        b.add_constraints(
+            "utility_pieces",
+            np.concatenate([local, owner]),
+            np.concatenate([x[free], pieces]),
+            np.concatenate([np.ones(free.size), -np.ones(pieces.size)]),
+            anchor,
+            anchor,
+        )
+        return pieces
+
+    def piece_values(self, free: np.ndarray) -> np.ndarray:
+        """Each piece's value ``w_i (J − j)/J``: every quarter of demand is worth less."""
+        slopes = np.tile((SEGMENTS - np.arange(SEGMENTS)) / SEGMENTS, free.size)
+        return slopes * np.repeat(self.inst.weight[free], SEGMENTS)
 
     def _change(self, b: ProblemBuilder, x: np.ndarray, bound: float | None) -> np.ndarray:
         """Deviation columns ``x − planned = pos − neg``; with ``bound``, ``Σ(pos+neg) ≤ bound``."""
