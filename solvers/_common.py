@@ -15,9 +15,7 @@ from solvers.status import SolveResult, Status
 DEFAULT_MIP_GAP = 0.0
 
 #: Statuses after which ``x`` is never reported, even if the backend holds a point.
-NO_POINT = frozenset(
-    {Status.INFEASIBLE, Status.UNBOUNDED, Status.INFEASIBLE_OR_UNBOUNDED, Status.ERROR}
-)
+NO_POINT = frozenset({Status.INFEASIBLE, Status.UNBOUNDED, Status.INFEASIBLE_OR_UNBOUNDED, Status.ERROR})
 
 
 def check_options(time_limit: float | None, mip_gap: float | None) -> None:
@@ -46,10 +44,19 @@ def clean(values: ArrayLike) -> np.ndarray:
     return out
 
 
+FEASIBILITY_TOL = 1e-7  # HiGHS and CBC default primal feasibility tolerance
+
+
 def empty_result(problem: LinearProblem, solver: str, t0: float) -> SolveResult:
-    """Solve a problem without columns directly (solvers treat it inconsistently)."""
+    """Solve a problem without columns directly (solvers treat it inconsistently).
+
+    Its rows hold if ``0`` lies within their bounds up to ``FEASIBILITY_TOL``, the
+    primal tolerance the backends apply to any other model.
+    """
     m = problem.num_rows
-    feasible = bool(np.all(problem.row_lower <= 0.0) and np.all(problem.row_upper >= 0.0))
+    feasible = bool(
+        np.all(problem.row_lower <= FEASIBILITY_TOL) and np.all(problem.row_upper >= -FEASIBILITY_TOL)
+    )
     lp = not problem.is_mip
     return SolveResult(
         status=Status.OPTIMAL if feasible else Status.INFEASIBLE,

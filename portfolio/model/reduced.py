@@ -17,33 +17,12 @@ fixed columns.
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 
-from solvers import LinearProblem, SolveResult, Status, solve
+from solvers import LinearProblem, SolveResult, solve
 
 __all__ = ["solve_without_fixed"]
-
-_TOL = 1e-7  # the solvers' primal feasibility tolerance, for rows left without columns
-
-
-def _no_columns(reduced: LinearProblem, solver: str) -> SolveResult:
-    """All columns fixed: the rows only need to hold, within the solvers' tolerance."""
-    t0 = time.perf_counter()
-    feasible = bool((reduced.row_lower <= _TOL).all() and (reduced.row_upper >= -_TOL).all())
-    m = reduced.num_rows
-    return SolveResult(
-        status=Status.OPTIMAL if feasible else Status.INFEASIBLE,
-        termination="every column fixed",
-        solver=solver,
-        x=np.zeros(0) if feasible else None,
-        objective=reduced.offset if feasible else None,
-        row_activity=np.zeros(m) if feasible else None,
-        row_duals=np.zeros(m) if feasible and not reduced.is_mip else None,
-        reduced_costs=np.zeros(0) if feasible and not reduced.is_mip else None,
-        solve_seconds=time.perf_counter() - t0,
-    )
 
 
 def solve_without_fixed(problem: LinearProblem, solver: str) -> tuple[SolveResult, LinearProblem]:
@@ -91,7 +70,7 @@ def solve_without_fixed(problem: LinearProblem, solver: str) -> tuple[SolveResul
         col_names=tuple(np.asarray(problem.col_names, dtype=object)[keep]),
         col_block=problem.col_block[keep],
     )
-    result = solve(reduced, solver=solver) if reduced.num_cols else _no_columns(reduced, solver)
+    result = solve(reduced, solver=solver)  # a model left without columns is solved directly
     x = act = reduced_costs = None
     if result.x is not None:
         x = value.copy()
