@@ -87,18 +87,24 @@ class ScenarioError(InputError):
 
 
 class InfeasibleError(PortfolioError):
-    """The rules cannot be met within an envelope.
+    """The hard rules cannot all be met: an envelope, an agency floor or cap, an analyst row, a lock.
 
     Parameters
     ----------
     message
-        The sentence stating the envelope, what is needed and the shortfall.
+        The sentence naming the rule, what is needed, what is available and the shortfall.
     envelope
-        The envelope's name, e.g. ``"recurrent 2024"``.
+        The envelope's name, e.g. ``"recurrent 2024"``, when an envelope is short;
+        ``None`` when the rule cannot be met at any envelope.
     needed
-        What the commitments (or other hard rules) need, in million VND.
+        What the commitments (or other hard rules) need, in million VND: for a
+        ``>=`` row, the amount it asks; for a cap or ``<=`` row, the least its
+        tasks' floors allow.
     available
-        The envelope, in million VND.
+        The envelope, or the most a row's tasks can take, or the cap, in million VND.
+    rule
+        The rule (or rules) that cannot be met as the message names them, e.g.
+        ``"analyst row 'C >= 300000'"`` or ``"recurrent envelope 2024"``.
     """
 
     def __init__(
@@ -108,8 +114,10 @@ class InfeasibleError(PortfolioError):
         envelope: str | None = None,
         needed: float | None = None,
         available: float | None = None,
+        rule: str | None = None,
     ) -> None:
         self.envelope = envelope
+        self.rule = rule
         self.needed = needed
         self.available = available
         super().__init__(message)
