@@ -149,11 +149,11 @@ def bench_fast_path(n: int, repeat: int, closed_form: bool = True) -> Row:
     import portfolio.model.ladder as ladder
     from portfolio.frontiers import water_fill
     from portfolio.model.instance import build_instance
-    from portfolio.model.optimize import _planned_totals, make_options
+    from portfolio.model.inputs import make_options, planned_totals
     from portfolio.model.options import SOURCES
 
     tasks = synthetic(n, seed=0)
-    inst = build_instance(tasks, make_options(), _planned_totals(tasks))
+    inst = build_instance(tasks, make_options(), planned_totals(tasks))
 
     def closed() -> np.ndarray:
         x = np.zeros(inst.n)

@@ -347,12 +347,12 @@ def allocation_to_excel(
     year); ``Kịch bản`` (rule, envelopes, plan year, years, non-default options).
     """
     from .layout_rows import appendix_lines
-    from .model.optimize import _load
+    from .model.inputs import load_tasks
     from .writers import write_layout_xlsx
 
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
-    task_list = _load(tasks)
+    task_list = load_tasks(tasks)
     shown = _shown_tasks(allocation, task_list, decimals)
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
     optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import InfeasibleError, ScenarioError, SolveError
+from .model.inputs import load_tasks, make_options, planned_totals
 from .model.instance import Instance, build_instance
-from .model.optimize import _load, _planned_totals, make_options, optimize
+from .model.optimize import optimize
 from .model.options import SOURCES, Options, budget_matrix
 from .money import format_vnd
 from .tasks import TaskList
@@ -272,13 +273,13 @@ def frontier(
     >>> f.loc[f["tier"] == 3, "coverage"].round(4).tolist()
     [0.0, 0.6876, 1.0]
     """
-    task_list = _load(tasks)
+    task_list = load_tasks(tasks)
     opts = make_options(rule, options.pop("budget", None), **options)
     if source not in (*SOURCES, "both"):
         raise ScenarioError(f"expected recurrent, investment or both, got {source!r}", field="source")
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise ScenarioError(f"expected a whole number of points ≥ 1, got {points!r}", field="points")
-    envelopes = budget_matrix(opts, _planned_totals(task_list), opts.years)
+    envelopes = budget_matrix(opts, planned_totals(task_list), opts.years)
     inst = build_instance(task_list, opts, {s: float(envelopes[s][0]) for s in SOURCES})
     swept = list(SOURCES) if source == "both" else [source]
     full, commit = {}, {}

@@ -25,7 +25,8 @@ import pydantic as pyd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import InfeasibleError, ScenarioError, SolveError
-from .model.optimize import _load, make_options, optimize
+from .model.inputs import load_tasks, make_options
+from .model.optimize import optimize
 from .model.options import SOURCES, Options, Rule, budget_matrix, normalize_name
 from .money import MoneyFormatError, parse_vnd
 from .tasks import TaskList
@@ -158,7 +159,7 @@ class Scenario(BaseModel):
 
     def to_options(self, tasks: Tasks = None) -> Options:
         """Return the run's :class:`Options` for an appendix (bundled by default)."""
-        task_list = _load(tasks)
+        task_list = load_tasks(tasks)
         try:
             budget = self.resolved_budget(task_list)
             return make_options(self.rule or "proportional", budget, **self.overrides())
@@ -169,7 +170,7 @@ class Scenario(BaseModel):
         """Validate names, constraints and yearly budgets against an appendix without solving."""
         from .model.instance import build_instance
 
-        task_list = _load(tasks)
+        task_list = load_tasks(tasks)
         opts = self.to_options(task_list)
         try:
             envelopes = budget_matrix(opts, planned_totals(task_list), opts.years)
@@ -188,7 +189,7 @@ class Scenario(BaseModel):
         InfeasibleError
             When the scenario's hard rules do not fit an envelope.
         """
-        task_list = _load(tasks)
+        task_list = load_tasks(tasks)
         opts = self.to_options(task_list)
         try:
             return optimize(task_list, **opts.model_dump())
@@ -281,7 +282,7 @@ def load_scenarios(path: str | Path, tasks: Tasks = None) -> list[Scenario]:
             scenario._file, scenario._prefix = str(file), prefix
             scenarios.append(scenario)
     if tasks is not None:
-        task_list = _load(tasks)
+        task_list = load_tasks(tasks)
         for scenario in scenarios:
             scenario.check(task_list)
     return scenarios
@@ -353,7 +354,7 @@ def compare(
     """
     from .demand import derive
 
-    task_list = _load(tasks)
+    task_list = load_tasks(tasks)
     items: list[Scenario] = []
     for item in scenarios:
         items.extend([item] if isinstance(item, Scenario) else load_scenarios(item))

@@ -30,6 +30,9 @@ class Backend(Protocol):
         Importable Python package the backend needs, e.g. ``"highspy"``.
     supports_lp, supports_milp, supports_duals : bool
         Capabilities.
+    precision : float
+        Relative precision of the values, duals and objective it reports: what a
+        caller keeping an optimum as a constraint must allow for.
     """
 
     name: ClassVar[str]
@@ -37,6 +40,7 @@ class Backend(Protocol):
     supports_lp: ClassVar[bool]
     supports_milp: ClassVar[bool]
     supports_duals: ClassVar[bool]
+    precision: ClassVar[float]
 
     def solve(
         self,

@@ -159,6 +159,9 @@ class PulpCbcBackend:
     supports_lp: ClassVar[bool] = True
     supports_milp: ClassVar[bool] = True
     supports_duals: ClassVar[bool] = True
+    #: the values, duals and reduced costs come from a file written with 8 significant
+    #: digits (the objective line has more)
+    precision: ClassVar[float] = 1e-8
 
     def solve(
         self,

@@ -13,7 +13,7 @@ import pytest
 
 import portfolio as pf
 from portfolio.errors import InfeasibleError, ScenarioError
-from portfolio.model.optimize import make_options
+from portfolio.model.inputs import make_options
 from portfolio.model.options import normalize_name
 from portfolio.scenarios import TOTAL, Comparison, Scenario, compare, load_scenarios, planned_totals
 

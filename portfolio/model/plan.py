@@ -8,20 +8,10 @@ recurring tasks every year.
 
 A new start must be fundable to completion within the horizon (Luật Đầu tư
 công Đ51 k5): after a pass, a new task that received money but not its whole
-schedule through the horizon is not started; the least-covered such task is
-deferred and the plan is computed again, until every started task is funded
-to its schedule.
-
-With many short tasks (more than :data:`ONE_AT_A_TIME`), a pass defers a
-batch: per source, the least-covered short tasks whose schedules add up to
-less than the money that source's short tasks lack. With all of them deferred
-the others would still lack money (what the deferred free is at most what they
-received), so one at a time would defer each of them too, as long as the order
-by coverage does not change; money that deferring frees elsewhere (seed
-floors, later years) is what the rule does not see, and the last deferrals
-are made one at a time again. On a 1.000-task portfolio it defers 73 tasks
-where one at a time defers 74 (71 the same), in a quarter of the solves; a
-plan of 10.000 tasks needs 44 passes instead of about 600.
+schedule through the horizon is not started; the least-covered such task (ties:
+the id in natural order) is deferred and the plan is computed again, until every
+started task is funded to its schedule. One task per pass, so no batch size can
+change which tasks start.
 """
 
 from __future__ import annotations
@@ -34,16 +24,17 @@ from ..demand import derive, task_columns
 from ..tasks import TaskList
 from .allocation import Allocation
 from .instance import Instance, build_instance, make_selector
+from .ladder import natural_key as ladder_key
 from .ladder import solve_ladder
 from .options import SOURCES, Options, Selector
+from .results import year_table
+from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ONE_AT_A_TIME", "plan_years"]
+__all__ = ["plan_years"]
 
-#: Up to this many short new tasks, a pass defers only the least covered one.
-ONE_AT_A_TIME = 32
 _NOT_STARTED = "not started: it cannot be funded to completion within the plan's envelopes"
 
 
@@ -104,27 +95,16 @@ def _to_defer(
     schedule = first.remaining * np.clip(years_in / years_total, 0, 1)
     short = np.flatnonzero(
         new
-        & (received > 1e-6)
-        & (received < schedule * (1 - 1e-7) - 1e-6)
+        & (received > AMOUNT)
+        & (received < schedule - AMOUNT * np.maximum(1.0, schedule))
         & ~first.derived.index.isin(deferred)
     )
     if not short.size:
         return []
     coverage = received[short] / schedule[short]
-    order = short[np.lexsort((ids[short].astype(str), coverage))]
-    if short.size <= ONE_AT_A_TIME:
-        return [str(ids[order[0]])]
-    source = first.derived["funding_source"].to_numpy(object)[order]
-    batch = []
-    for s in SOURCES:
-        mine = order[source == s]
-        lack = float((schedule[mine] - received[mine]).sum())
-        # the least covered whose schedules together cannot close the gap
-        batch.append(mine[np.cumsum(schedule[mine]) < lack])
-    chosen = np.concatenate(batch)
-    if chosen.size < 2:
-        return [str(ids[order[0]])]
-    return [str(i) for i in ids[order[np.isin(order, chosen)]]]
+    natural = [ladder_key(str(i)) for i in ids[short]]
+    order = sorted(range(short.size), key=lambda k: (round(float(coverage[k]), 9), natural[k]))
+    return [str(ids[short[order[0]]])]
 
 
 def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -> Allocation:
@@ -146,8 +126,6 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
     """
     import pandas as pd
 
-    from .optimize import _year_table
-
     deferred = list(options.deferred)
     opts = options
     total_solves = 0
@@ -162,7 +140,7 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
         opts = opts.model_copy(update={"deferred": tuple(deferred)})
     for task_id in deferred[len(options.deferred) :]:
         notes.setdefault(task_id, []).append(_NOT_STARTED)
-    tables = [_year_table(inst, x, first_year=k == 0) for k, (inst, x) in enumerate(allocated)]
+    tables = [year_table(inst, x, first_year=k == 0) for k, (inst, x) in enumerate(allocated)]
     table = pd.concat(tables)
     return Allocation(
         table=table,

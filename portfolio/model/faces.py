@@ -1,0 +1,131 @@
+"""Keeping a rule's optimum exactly: its optimal face as bounds and held rows.
+
+The weighted rule maximises a utility and closest-to-plan minimises the change
+from the plan; both optima are usually faces, and the ladder then picks one
+point of the face by progressive filling. The face is kept without a tolerance,
+by complementary slackness with the optimal dual ``y`` the solver returned:
+a point is optimal exactly when it is feasible, every column whose reduced cost
+is not zero sits at the bound it sits at, and every row whose dual is not zero
+is held at its bound. Any optimal dual describes the same face, so the answer
+does not depend on which one a solver returns.
+
+In the tasks' terms that is only bounds and held rows:
+
+* closest to plan: a deviation column ``pos_i`` with a reduced cost means
+  ``x_i ≤ p_i``, ``neg_i`` means ``x_i ≥ p_i``;
+* weighted: the utility's pieces of a task have strictly decreasing values, so at
+  most one is free; the full pieces below it raise the floor, the empty ones
+  above it lower the cap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solvers import LinearProblem, SolveResult
+
+from .options import SOURCES
+from .stages import SEGMENTS, Kept, Stages, add_change, add_pieces, piece_values
+from .tolerances import DUAL_SUPPORT, kept_slack
+
+__all__ = ["closest_face", "utility_face"]
+
+
+def _support(values: np.ndarray, scale: float) -> np.ndarray:
+    return np.abs(values) > DUAL_SUPPORT * max(1.0, scale)
+
+
+def _held(
+    stages: Stages, problem: LinearProblem, result: SolveResult, scale: float
+) -> tuple[np.ndarray, tuple[tuple[int, float], ...]]:
+    """Envelopes and rows whose dual is not zero, with the bound each is held at."""
+    inst = stages.inst
+    assert result.row_duals is not None
+    y = result.row_duals
+    # which bound a row with a dual is held at: its upper when more room would
+    # improve the objective (a positive dual when maximising, negative when minimising)
+    maximise = problem.sense.value == "maximize"
+    held = _support(y, scale)
+    at_upper = (y > 0) == maximise
+    envelope = problem.rows_of("envelope")
+    held_envelope = held[envelope] & at_upper[envelope]
+    families = [problem.rows_of(f) for f in dict.fromkeys(row.family for row in inst.rows)]
+    rows = np.sort(np.concatenate(families)) if families else np.zeros(0, int)
+    pins = tuple(
+        (k, float(inst.rows[k].upper if at_upper[r] else inst.rows[k].lower))
+        for k, r in enumerate(rows)  # inst.rows in order
+        if held[r]
+    )
+    return held_envelope, pins
+
+
+def _fix_columns(
+    result: SolveResult, x: np.ndarray, tasks: np.ndarray, lower: np.ndarray, upper: np.ndarray, scale: float
+) -> None:
+    """Task columns with a reduced cost sit at their bound in every optimum: fix them there."""
+    assert result.reduced_costs is not None and result.x is not None
+    fixed = tasks[_support(result.reduced_costs[x[tasks]], scale) & (upper[tasks] > lower[tasks])]
+    value = result.x[x[fixed]]
+    at_upper = np.abs(value - upper[fixed]) < np.abs(value - lower[fixed])
+    lower[fixed[at_upper]] = upper[fixed[at_upper]]
+    upper[fixed[~at_upper]] = lower[fixed[~at_upper]]
+
+
+def closest_face(stages: Stages, lower: np.ndarray, upper: np.ndarray) -> tuple[Kept, float]:
+    """The least total change from the plan, kept as bounds (in place) and held rows.
+
+    Each envelope is spent as far as demand allows: an adopted budget is not
+    handed back. Returns what later stages keep and the least change ``D*``.
+    """
+    inst = stages.inst
+    room = np.bincount(inst.source, weights=upper, minlength=len(SOURCES))
+    spend = np.minimum(inst.envelope, room)
+    spend = spend - np.asarray([kept_slack(v, stages.precision) for v in spend])
+    b, x = stages.base(lower, upper, Kept(spend=spend))
+    dev = add_change(b, x, inst.planned)
+    b.set_objective(dev, np.ones(dev.size), "minimize")
+    problem = b.build()
+    result = stages.run(problem)
+    assert result.reduced_costs is not None
+    n = inst.n
+    rc = result.reduced_costs
+    below = _support(rc[dev[:n]], 1.0)  # pos_i held at 0: x_i ≤ p_i
+    above = _support(rc[dev[n:]], 1.0)  # neg_i held at 0: x_i ≥ p_i
+    upper[below] = np.maximum(lower[below], np.minimum(upper[below], inst.planned[below]))
+    lower[above] = np.minimum(upper[above], np.maximum(lower[above], inst.planned[above]))
+    _fix_columns(result, x, np.arange(n), lower, upper, 1.0)
+    held_envelope, pins = _held(stages, problem, result, 1.0)
+    spend = np.where(held_envelope, inst.envelope, spend)
+    return Kept(spend=spend, pins=pins), float(result.objective or 0.0)
+
+
+def utility_face(stages: Stages, lower: np.ndarray, upper: np.ndarray, free: np.ndarray, kept: Kept) -> Kept:
+    """Maximise the concave utility of a tier's free tasks; keep its face.
+
+    The tasks' bounds are narrowed in place to the pieces the optimum decides;
+    the returned :class:`Kept` adds the rows the optimum holds.
+    """
+    inst = stages.inst
+    anchor = lower[free].copy()
+    width = (upper[free] - anchor) / SEGMENTS
+    value = piece_values(inst.weight[free])
+    b, x = stages.base(lower, upper, kept)
+    pieces = add_pieces(b, x, free, anchor, width)
+    b.set_objective(pieces, value, "maximize")
+    problem = b.build()
+    result = stages.run(problem)
+    assert result.reduced_costs is not None and result.x is not None
+    scale = float(value.max()) if value.size else 1.0
+    decided = _support(result.reduced_costs[pieces], scale).reshape(free.size, SEGMENTS)
+    level = result.x[pieces].reshape(free.size, SEGMENTS)
+    full = decided & (level >= np.repeat(width, SEGMENTS).reshape(free.size, SEGMENTS) / 2)
+    empty = decided & ~full
+    lower[free] = anchor + width * full.sum(axis=1)
+    upper[free] = np.maximum(lower[free], anchor + width * (SEGMENTS - empty.sum(axis=1)))
+    _fix_columns(result, x, free, lower, upper, scale)
+    held_envelope, pins = _held(stages, problem, result, scale)
+    spend = kept.spend
+    if held_envelope.any():
+        base = np.full(len(SOURCES), -np.inf) if spend is None else spend
+        spend = np.where(held_envelope, inst.envelope, base)
+    return Kept(spend=spend, pins=tuple(dict((*kept.pins, *pins)).items()))

@@ -1,0 +1,317 @@
+"""Progressive filling: the one mechanism every rule shares (``docs/model.md`` §4.1).
+
+``FILL(S, b, w, T)`` raises a common level ``t`` for the tasks of ``S`` (each
+task's floor is ``b_i + t w_i``, never above its cap ``c_i``) until a task
+cannot follow; it keeps its floor and the level rises for the others. The
+result is the leximin point of ``((x_i − b_i)/w_i)``: unique, whatever the
+solver. Two strategies compute each step:
+
+* closed form, when only the envelopes bind (:mod:`.fill`): one sort and
+  cumulative sums per source;
+* an LP ``max t`` (any backend), read only for ``t*`` (its objective) and for
+  which coverage rows hold (the support of the dual). The amounts are computed
+  here from the level, never read from the solver's columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .fill import fill_level, progressive_level
+from .options import SOURCES
+from .stages import Kept, Stages
+from .tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, rounding_margin
+
+__all__ = ["CLOSED_FORM_FROM", "FillResult", "progressive_fill"]
+
+#: Fill steps with at least this many tasks use the closed form when only the
+#: envelopes bind; smaller ones are solved as LPs. A speed setting only: both give
+#: the same allocation (tests/test_fast_path.py flips it).
+CLOSED_FORM_FROM = 1
+
+
+@dataclass
+class FillResult:
+    """What one progressive filling reached.
+
+    Attributes
+    ----------
+    stop
+        Per task of ``S`` (in the order given): the level at which it stopped.
+    level
+        Per source: the highest level at which one of its tasks stopped.
+    dual
+        Per source: ``∂t/∂E``, where the source's envelope last stopped its tasks.
+    """
+
+    stop: np.ndarray
+    level: dict[str, float] = field(default_factory=dict)
+    dual: dict[str, float] = field(default_factory=dict)
+
+
+def _floors(
+    lower: np.ndarray, upper: np.ndarray, base: np.ndarray, w: np.ndarray, cap: np.ndarray, t: float
+) -> np.ndarray:
+    return np.minimum(np.maximum(lower, np.minimum(base + t * w, cap)), upper)
+
+
+def _project(
+    stages: Stages,
+    kept: Kept,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    idx: np.ndarray,
+    base: np.ndarray,
+    w: np.ndarray,
+    cap: np.ndarray,
+    t: float,
+) -> float:
+    """Lower ``t`` until the floors it sets fit every ``≤`` side exactly (envelopes, rows).
+
+    The solver's ``t*`` may exceed what the rows pay by its tolerance; amounts are
+    computed from ``t``, so ``t`` is brought back onto the rows before use.
+    """
+    inst = stages.inst
+    sides: list[tuple[np.ndarray, float]] = []
+    for s in range(len(SOURCES)):
+        members = (inst.source == s).astype(float)
+        margin = rounding_margin(inst.envelope[s], int(members.sum()))
+        sides.append((members, float(inst.envelope[s]) - margin))
+    pins = dict(kept.pins)
+    for k, row in enumerate(inst.rows):
+        high = pins.get(k, row.upper)
+        if np.isfinite(high):
+            sides.append((row.coef, high))
+
+    # a side already over at the floors before this step is not this level's doing
+    # (the sum of fixed amounts rounding by an ulp): only what the level adds counts
+    sides = [
+        (coef, max(bound, float(np.where(coef > 0, coef * lower, coef * upper).sum())))
+        for coef, bound in sides
+    ]
+
+    def over(level: float) -> tuple[float, float]:
+        """The worst excess over a ``≤`` side at ``level``, and that side's slope in ``t``."""
+        floors = lower.copy()
+        floors[idx] = _floors(lower[idx], upper[idx], base, w, cap, level)
+        rising = (base + level * w > lower[idx]) & (base + level * w < np.minimum(cap, upper[idx]))
+        worst, slope = 0.0, 0.0
+        for coef, bound in sides:
+            least = float(np.where(coef > 0, coef * floors, coef * upper).sum())
+            excess = least - bound
+            if excess > worst:
+                c = coef[idx]
+                worst, slope = excess, float((np.where(c > 0, c, 0.0) * w * rising).sum())
+        return worst, slope
+
+    for _ in range(4):
+        excess, slope = over(t)
+        if excess <= 0:
+            return t
+        if slope <= 0:
+            break
+        t = max(0.0, t - excess / slope)
+    lo, hi = 0.0, t  # rounding at a kink: bisect
+    if over(hi)[0] <= 0:
+        return hi
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if over(mid)[0] <= 0 else (lo, mid)
+    return lo
+
+
+def _forcing(stages: Stages, kept: Kept) -> bool:
+    """Whether a row forces money somewhere (a ``≥`` side).
+
+    Then a level a little too high, by a backend's precision, can leave the forced
+    amount no room.
+    """
+    return kept.spend is not None or bool(kept.pins) or any(np.isfinite(r.lower) for r in stages.inst.rows)
+
+
+def _completable(
+    stages: Stages,
+    kept: Kept,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    idx: np.ndarray,
+    base: np.ndarray,
+    w: np.ndarray,
+    cap: np.ndarray,
+    t: float,
+) -> float:
+    """The level, lowered by multiples of the backend's precision until the rules can be met.
+
+    At most a few feasibility LPs, and only when a row forces money somewhere.
+    """
+    trial = lower.copy()
+    for k in range(8):
+        level = t * (1.0 - stages.precision * (4.0**k - 1.0))
+        trial[idx] = _floors(lower[idx], upper[idx], base, w, cap, level)
+        if stages.feasible(trial, upper, kept):
+            return level
+    return level
+
+
+def _closed_form(
+    stages: Stages,
+    lower: np.ndarray,
+    idx: np.ndarray,
+    base: np.ndarray,
+    w: np.ndarray,
+    cap: np.ndarray,
+    level_cap: float,
+) -> tuple[np.ndarray, dict[str, float]] | None:
+    """Each task's level from its source's closed form; ``None`` if floors exceed a room."""
+    inst = stages.inst
+    t = np.zeros(idx.size)
+    duals: dict[str, float] = {}
+    rest = np.ones(inst.n, dtype=bool)
+    rest[idx] = False
+    for s in np.unique(inst.source[idx]):
+        mine = inst.source[idx] == s
+        others = rest & (inst.source == s)
+        room = float(inst.envelope[s] - lower[others].sum() - base[mine].sum())
+        margin = rounding_margin(inst.envelope[s], int(mine.sum() + others.sum()))
+        lo = np.maximum(lower[idx[mine]] - base[mine], 0.0)
+        hi = np.maximum(cap[mine] - base[mine], lo)
+        if np.isinf(level_cap):  # equal awards: the whole progressive filling at once
+            found = progressive_level(lo, hi, w[mine], room, margin)
+        else:
+            found = fill_level(lo, hi, w[mine], room, level_cap, margin)
+        if found is None:
+            return None
+        t[mine], duals[SOURCES[int(s)]] = found
+    return t, duals
+
+
+def progressive_fill(
+    stages: Stages,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    kept: Kept,
+    tasks: np.ndarray,
+    base: np.ndarray,
+    weights: np.ndarray,
+    cap: np.ndarray,
+    level_cap: float,
+    *,
+    closed_form_from: int | None = None,
+) -> FillResult:
+    """Fill ``tasks`` progressively; raise their floors in ``lower`` in place.
+
+    Parameters
+    ----------
+    stages
+        Builds and solves the LPs of the instance.
+    lower, upper
+        Current bounds of every task (``lower`` is updated).
+    kept
+        Optima the rule keeps in every stage.
+    tasks, base, weights, cap
+        The tasks filled, with ``b``, ``w > 0`` and their caps ``c``.
+    level_cap
+        ``T`` (``inf`` for equal awards).
+    closed_form_from
+        Overrides :data:`CLOSED_FORM_FROM` (a speed setting).
+
+    Returns
+    -------
+    FillResult
+        The level at which each task stopped, and per source the level and ``∂t/∂E``.
+    """
+    inst = stages.inst
+    threshold = CLOSED_FORM_FROM if closed_form_from is None else closed_form_from
+    separable = not inst.rows and kept.empty
+    tau = np.where(weights > 0, (cap - base) / np.where(weights > 0, weights, 1.0), 0.0)
+    stop = np.full(tasks.size, np.nan)
+    first = np.full(tasks.size, np.nan)  # the level of the first step, per task
+    start = lower[tasks].copy()
+    out = FillResult(stop=stop)
+    live = np.arange(tasks.size)
+    while live.size:
+        idx, b, w, c = tasks[live], base[live], weights[live], cap[live]
+        level_top = min(level_cap, float(tau[live].min()))
+        if separable and live.size >= threshold:
+            found = _closed_form(stages, lower, idx, b, w, c, level_cap)
+            if found is None:
+                raise AssertionError("the floors exceed an envelope after the feasibility check")
+            levels, duals = found
+            stages.solves += 1
+            # a source's level below the top stopped all its tasks (its envelope binds);
+            # at the top, the tasks at their own cap stop and the rest go on
+            for s, dual in duals.items():
+                mine = inst.source[idx] == SOURCES.index(s)
+                if float(levels[mine].max()) < level_top * (1 - LEVEL):
+                    out.dual[s] = dual
+            done = (
+                (levels < level_top * (1 - LEVEL)) | (tau[live] <= levels * (1 + LEVEL)) | np.isinf(level_cap)
+            )
+            done |= levels >= level_cap * (1 - LEVEL)
+        else:
+            level, duals, held = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
+            level = _project(stages, kept, lower, upper, idx, b, w, c, level)
+            if _forcing(stages, kept):
+                level = _completable(stages, kept, lower, upper, idx, b, w, c, level)
+            levels = np.full(live.size, level)
+            at_top = level >= level_top * (1 - LEVEL)
+            done = held | (tau[live] <= level * (1 + LEVEL)) | (at_top & (level_top >= level_cap))
+            if not at_top:
+                for s, dual in duals.items():
+                    if np.any(held & (inst.source[idx] == SOURCES.index(s))):
+                        out.dual[s] = dual
+            if not done.any():  # nothing holds and the top is not reached: numerically stuck
+                done[:] = True
+        if np.isnan(first).all():
+            first[:] = levels
+        reach = np.where(tau[live] <= levels * (1 + LEVEL), c, b + levels * w)
+        lower[idx] = np.minimum(np.maximum(lower[idx], reach), upper[idx])
+        stop[live[done]] = np.minimum(levels[done], tau[live][done])
+        live = live[~done]
+    # a source's level: where its tasks that rose stopped (a task held at a floor of
+    # its own does not set it); if none rose, where the first step stopped
+    rose = lower[tasks] > start + AMOUNT
+    for s in np.unique(inst.source[tasks]):
+        mine = inst.source[tasks] == s
+        out.level[SOURCES[int(s)]] = float(
+            np.max(stop[mine & rose]) if (mine & rose).any() else np.max(first[mine])
+        )
+    return out
+
+
+def _fill_lp(
+    stages: Stages,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    kept: Kept,
+    idx: np.ndarray,
+    base: np.ndarray,
+    w: np.ndarray,
+    level_top: float,
+) -> tuple[float, dict[str, float], np.ndarray]:
+    """One LP step: ``max t`` with ``x_i ≥ b_i + t w_i``; the level, envelope duals, held tasks."""
+    b, x = stages.base(lower, upper, kept)
+    t = b.add_variables("level", 1, 0.0, level_top, names=["level"])
+    local = np.arange(idx.size)
+    coverage = b.add_constraints(
+        "coverage",
+        np.concatenate([local, local]),
+        np.concatenate([x[idx], np.repeat(t, idx.size)]),
+        np.concatenate([np.ones(idx.size), -w]),
+        base,
+        np.inf,
+    )
+    b.set_objective(t, np.ones(1), "maximize")
+    problem = b.build()
+    result = stages.run(problem)
+    level = min(max(float(result.objective or 0.0), 0.0), level_top)
+    duals: dict[str, float] = {}
+    held = np.zeros(idx.size, dtype=bool)
+    if result.row_duals is not None:
+        y = result.row_duals
+        held = -y[coverage] * w > DUAL_SUPPORT
+        envelope = problem.rows_of("envelope")
+        duals = {s: max(0.0, float(y[r])) for s, r in zip(SOURCES, envelope, strict=True)}
+    return level, duals, held

@@ -1,0 +1,74 @@
+"""Every tolerance of the model, in one place, each with the reason for its size.
+
+Amounts are million VND; the appendix's are 10^-1 .. 10^5 and envelopes about
+3·10^5. The promise is one allocation to 0,01 million VND on any backend
+(``docs/model.md`` §4.3); every tolerance here is far below that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "AMOUNT",
+    "DUAL_SUPPORT",
+    "FREE",
+    "LEVEL",
+    "REPORT",
+    "kept_slack",
+    "rounding_margin",
+    "row_slack",
+]
+
+#: The promise: two allocations that agree to this many million VND are the same answer.
+REPORT = 0.01
+
+#: An amount (or a difference of amounts) at most this large is nothing: a task
+#: with no money, a bound met. Far above float rounding of sums of 10^5, far below REPORT.
+AMOUNT = 1e-6
+
+#: A task is free in a stage when its upper bound exceeds its lower by more than this.
+FREE = 1e-9
+
+#: A level within this (relative) of its cap has reached the cap.
+LEVEL = 1e-12
+
+#: A coverage row whose share of the level's dual, ``-y_i w_i`` (they add up to 1),
+#: exceeds this holds in every optimum: complementary slackness with that dual.
+DUAL_SUPPORT = 1e-9
+
+_EPS = float(np.finfo(float).eps)
+
+
+def kept_slack(value: float, precision: float) -> float:
+    """Room given to a kept optimum (``U ≥ U* − ε``, ``D ≤ D* + ε``).
+
+    ``precision`` is the backend's declared relative precision; the optimum
+    comes from its objective line, accurate to at least that.
+    """
+    return 4.0 * precision * max(1.0, abs(float(value)))
+
+
+def row_slack(bound: np.ndarray, precision: float) -> np.ndarray:
+    """Room below the ``≥`` side of a stage problem's rows (agency floors, analyst rows).
+
+    Amounts are computed from levels that a backend reports to its precision, so a
+    floor met at one stage may fall short by that much at the next; this room keeps
+    the next stage feasible. ``≤`` sides get none: levels are projected onto them
+    exactly (see ``progressive``), and no stage may spend more than an envelope.
+    """
+    finite = np.where(np.isfinite(bound), np.abs(bound), 0.0)
+    return precision * np.maximum(1.0, finite)
+
+
+def rounding_margin(amount: float, terms: int) -> float:
+    """Room to leave below a bound of ``amount`` for the rounding of a sum of ``terms`` amounts.
+
+    A sum's rounding grows like ``sqrt(terms) · eps · |sum|``. While that stays
+    below the solvers' absolute feasibility tolerance (1e-7) nothing is left (the
+    appendix: about 1e-8); beyond it (10.000 tasks: envelopes of 10^7–10^8 million
+    VND) sums are kept 16 such roundings below the bound, so that a solver adding
+    the same amounts in another order still finds them within it.
+    """
+    rounding = 16 * _EPS * abs(float(amount)) * float(np.sqrt(max(terms, 1)))
+    return rounding if rounding >= 1e-7 else 0.0
