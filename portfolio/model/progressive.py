@@ -232,6 +232,17 @@ def progressive_fill(
     out = FillResult(stop=stop)
     live = np.arange(tasks.size)
     while live.size:
+        # a source whose envelope the floors already spend lets none of its tasks rise:
+        # they stop where they are (an LP would say so one task at a time, its dual
+        # being degenerate at a level that cannot move)
+        spent = np.bincount(inst.source, weights=lower, minlength=len(SOURCES))
+        stuck = inst.envelope[inst.source[tasks[live]]] - spent[inst.source[tasks[live]]] <= AMOUNT
+        if stuck.any():
+            at = np.maximum(0.0, (lower[tasks[live]] - base[live]) / weights[live])
+            first[live[stuck & np.isnan(first[live])]] = 0.0
+            stop[live[stuck]] = np.minimum(at[stuck], tau[live][stuck])
+            live = live[~stuck]
+            continue
         idx, b, w, c = tasks[live], base[live], weights[live], cap[live]
         level_top = min(level_cap, float(tau[live].min()))
         if separable and live.size >= threshold:
@@ -264,8 +275,8 @@ def progressive_fill(
                         out.dual[s] = dual
             if not done.any():  # nothing holds and the top is not reached: numerically stuck
                 done[:] = True
-        if np.isnan(first).all():
-            first[:] = levels
+        unset = np.isnan(first[live])
+        first[live[unset]] = levels[unset]
         reach = np.where(tau[live] <= levels * (1 + LEVEL), c, b + levels * w)
         lower[idx] = np.minimum(np.maximum(lower[idx], reach), upper[idx])
         stop[live[done]] = np.minimum(levels[done], tau[live][done])
@@ -307,6 +318,8 @@ def _fill_lp(
     problem = b.build()
     result = stages.run(problem)
     level = min(max(float(result.objective or 0.0), 0.0), level_top)
+    if level >= level_top * (1.0 - 4.0 * stages.precision):  # the top, as the backend's digits show it
+        level = level_top
     duals: dict[str, float] = {}
     held = np.zeros(idx.size, dtype=bool)
     if result.row_duals is not None:
