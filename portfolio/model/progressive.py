@@ -122,13 +122,19 @@ def _project(
     return lo
 
 
-def _forcing(stages: Stages, kept: Kept) -> bool:
-    """Whether a row forces money somewhere (a ``≥`` side).
+def _forcing(stages: Stages, kept: Kept, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Whether a row still forces money onto tasks (a ``≥`` side its floors do not meet).
 
     Then a level a little too high, by a backend's precision, can leave the forced
-    amount no room.
+    amount no room. (Spending rows count every task of a source, floors included:
+    a higher level only helps them.)
     """
-    return kept.spend is not None or bool(kept.pins) or any(np.isfinite(r.lower) for r in stages.inst.rows)
+    pins = dict(kept.pins)
+    for k, row in enumerate(stages.inst.rows):
+        least = pins.get(k, row.lower)
+        if np.isfinite(least) and float(np.where(row.coef > 0, row.coef * lower, row.coef * upper).sum()) < least:
+            return True
+    return False
 
 
 def _completable(
@@ -264,7 +270,7 @@ def progressive_fill(
         else:
             level, duals, held = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
             level = _project(stages, kept, lower, upper, idx, b, w, c, level)
-            if _forcing(stages, kept):
+            if _forcing(stages, kept, lower, upper):
                 level = _completable(stages, kept, lower, upper, idx, b, w, c, level)
             levels = np.full(live.size, level)
             at_top = level >= level_top * (1 - LEVEL)
