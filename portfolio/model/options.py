@@ -69,7 +69,8 @@ class Options(BaseModel):
         than its remaining need).
     all_or_nothing
         New public-investment tasks (D, new) are funded to full demand or not
-        started (Luật Đầu tư công Đ51 k5): a mixed-integer program.
+        started (Luật Đầu tư công Đ51 k5), admitted first-fit in the priority
+        order of new starts (``docs/model.md`` §4.2).
     tiers
         Custom ladder: task id, group letter or kind (``lease``, ``annual``,
         ``continuing``, ``new``) -> tier number (1 is served first; tier 1
