@@ -32,14 +32,14 @@ from ..money import format_vnd
 from .constraints import LinearRow
 from .instance import Instance
 from .options import SOURCES
+from .tolerances import AMOUNT, DUAL_SUPPORT
 
 __all__ = ["diagnose"]
 
-# An excess (a slack, a gap between an amount and a bound) at most this large is
-# nothing: far above the float rounding of sums of 10^5, far below 0,01 million VND.
-_TOL = 1e-6
+# An excess (a slack, a gap between an amount and a bound) at most this large is nothing.
+_TOL = AMOUNT
 # A row whose dual exceeds this (in absolute value) forces the excess.
-_DUAL = 1e-7
+_DUAL = DUAL_SUPPORT
 # Task ids listed in a message before "and N more".
 _LISTED = 3
 

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CLOSED_FORM_FROM", "fill_level", "progressive_level"]
+from .tolerances import FREE
 
-#: Fill stages rationing at least this many tasks use the closed form when they
-#: can; smaller ones are solved as LPs (results equal to 1e-9, see tests/test_fast_path.py).
-CLOSED_FORM_FROM = 256
+__all__ = ["fill_level", "progressive_level"]
 
 
 def fill_level(
@@ -58,7 +56,7 @@ def fill_level(
     >>> fill_level(np.array([6.0, 0]), np.array([10.0, 10]), np.array([10.0, 10]), 10.0, 1.0)
     (0.4, 0.1)
     """
-    if lower.sum() > room + 1e-9 * max(1.0, abs(room)):
+    if lower.sum() > room + FREE * max(1.0, abs(room)):
         return None
     cap = min(float(cap), float(np.min(upper / weights)))
     if not lower.any():  # no floors: f(t) = t Σ w
@@ -108,7 +106,7 @@ def progressive_level(
     >>> progressive_level(np.zeros(3), np.array([2.0, 5, 9]), np.ones(3), 20.0)
     (9.0, 0.0)
     """
-    if lower.sum() > room + 1e-9 * max(1.0, abs(room)):
+    if lower.sum() > room + FREE * max(1.0, abs(room)):
         return None
     target = room - margin
     if upper.sum() <= target:
