@@ -131,8 +131,9 @@ def _forcing(stages: Stages, kept: Kept, lower: np.ndarray, upper: np.ndarray) -
     """
     pins = dict(kept.pins)
     for k, row in enumerate(stages.inst.rows):
-        least = pins.get(k, row.lower)
-        if np.isfinite(least) and float(np.where(row.coef > 0, row.coef * lower, row.coef * upper).sum()) < least:
+        needed = pins.get(k, row.lower)
+        least = float(np.where(row.coef > 0, row.coef * lower, row.coef * upper).sum())
+        if np.isfinite(needed) and least < needed:
             return True
     return False
 
