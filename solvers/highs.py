@@ -12,12 +12,26 @@ both senses follow the convention of :mod:`solvers.status` whatever HiGHS does w
 ``<=`` row of ``max 3x + 2y``; the negation makes us independent of that.)
 
 Determinism: one thread (``threads=1``) and a fixed ``random_seed`` for every instance.
+
+Silence: nothing HiGHS writes reaches stdout or stderr. ``output_flag`` is switched off
+before a model is passed, and highspy 1.16 prints its "Running HiGHS ... Copyright"
+banner while ``Highs()`` is being constructed, before any option can be set (its
+constructor installs the callbacks, and that logs the banner while ``output_flag`` still
+has its default). So the construction runs with file descriptors 1 and 2 sent to the null
+device; they are restored as soon as it returns, even if it raises.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
+import functools
+import os
+import sys
+import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -78,11 +92,68 @@ def highs_status(model_status: Any) -> Status:
     return HIGHS_STATUS_MAP.get(str(name), Status.UNKNOWN)
 
 
+#: one redirection of the standard descriptors at a time: two interleaved ones would
+#: restore each other's null device
+_FD_LOCK = threading.Lock()
+
+
+@functools.cache
+def _c_fflush() -> Any:
+    """The C library's ``fflush``, or None where it cannot be reached this way (Windows)."""
+    try:
+        return ctypes.CDLL(None).fflush
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def _flush_c_streams() -> None:
+    """Flush the C library's buffered streams, so what they hold goes where fd 1/2 point now."""
+    fflush = _c_fflush()
+    if fflush is not None:
+        fflush(None)
+
+
+def _flush_python_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # None, or closed
+            stream.flush()
+
+
+@contextlib.contextmanager
+def _quiet_descriptors() -> Iterator[None]:
+    """Send file descriptors 1 and 2 (C-level stdout and stderr) to the null device meanwhile.
+
+    Python's own streams are flushed first, so nothing written before is lost, and the C
+    library's streams are flushed before the descriptors come back, so text printed
+    inside does not reach the terminal later. A descriptor that is not open is left as it is.
+    """
+    with _FD_LOCK:
+        _flush_python_streams()
+        saved: list[tuple[int, int]] = []
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            for fd in (1, 2):
+                try:
+                    saved.append((fd, os.dup(fd)))
+                except OSError:  # closed: nothing can be printed there
+                    continue
+                os.dup2(null, fd)
+            yield
+        finally:
+            _flush_c_streams()
+            for fd, copy in saved:
+                os.dup2(copy, fd)
+                os.close(copy)
+            os.close(null)
+
+
 def _new_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing, single-threaded and seeded."""
     import highspy
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    with _quiet_descriptors():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", _RANDOM_SEED)
     return h
