@@ -1,28 +1,36 @@
 """Why each task got what it got, in words a finance officer reads.
 
-Every reason is built from the allocation's own data: its table (tier, kind,
-demand, remaining need, bounds), the levels the rule reached, the envelopes,
-the options (locks, deferrals, caps, constraints) and their notes. Amounts are
-in million VND (triệu đồng), written the Vietnamese way (``237.540,67``).
+Every sentence is written from the allocation's data: the codes of
+``Allocation.reasons`` (the reason for each task's bounds, what holds its
+amount and which row), ``Allocation.rows`` (the envelopes and rows and the bound
+each is held at), the table (tier, kind, demand, remaining need, bounds,
+amounts), the levels the rule reached and the options' numbers (pacing, seed
+share, weights). No sentence is read back from words. Amounts are in million
+VND (triệu đồng), written the Vietnamese way (``237.540,67``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from .errors import ScenarioError
-from .model.constraints import parse_constraint
-from .model.options import Selector
-from .model.stages import SEGMENTS
-from .money import format_vnd
+from .model import (
+    SEGMENTS,
+    HeldBy,
+    LowerReason,
+    UpperReason,
+    hold_slack,
+    make_selector,
+    option_words,
+    priority_weights,
+)
+from .money import format_amount, format_vnd
 
 if TYPE_CHECKING:
-    from .model.allocation import Allocation
+    from .model import Allocation
 
 __all__ = ["LEGAL_BASIS", "explain", "explain_text"]
 
@@ -37,14 +45,12 @@ _KIND = {
     "continuing": "continuing, chuyển tiếp",
     "new": "new, mở mới",
 }
-_ABS = 1e-3  # million VND (1.000 đồng): far above solver noise, far below a real difference
-
-
-def _money(value: float) -> str:
-    """Write ``48.201``, ``548,33``, ``237.540,67``: two decimals at most, trailing zeros cut."""
-    if abs(value - round(value)) < 0.005:
-        return format_vnd(round(value), 0)
-    return format_vnd(value, 2).rstrip("0").rstrip(",")
+_ROW_WORDS = {
+    "agency_cap": "agency cap of {}",
+    "agency_floor": "agency floor of {}",
+    "constraint": "analyst constraint '{}'",
+}
+_money = format_amount
 
 
 def _pct(ratio: float) -> str:
@@ -52,7 +58,7 @@ def _pct(ratio: float) -> str:
 
 
 def _tol(*values: float) -> float:
-    return _ABS + 1e-7 * max(abs(v) for v in values)
+    return hold_slack(max(abs(v) for v in values))
 
 
 def _tiers_text(tiers: list[int]) -> str:
@@ -73,65 +79,25 @@ class _Context:
     pacing: float
     seed_share: float
     envelope: dict[str, float]
-    spent: dict[str, float]
+    spent: dict[str, bool]  # source -> its envelope is held at its bound
     levels: dict[tuple[str, int], float]
     earlier: dict[tuple[str, int], tuple[float, list[int]]]
     weight: dict[str, float]
-    notes: dict[str, list[str]]
-    hits: dict[str, list[str]]
+    rows: pd.DataFrame
 
 
-def _first_year(allocation: Allocation) -> pd.DataFrame:
-    table = allocation.table
-    return table[table["year"] == allocation.years[0]]
-
-
-def _row_hits(table: pd.DataFrame, allocation: Allocation, selector: Selector) -> dict[str, list[str]]:
-    """Task id -> the agency caps, floors and analyst constraints that bind on it."""
-    options = allocation.options
-    x, lo, hi = (table[c].to_numpy(float) for c in ("allocated", "lower", "upper"))
-    rows: list[tuple[str, np.ndarray, float, float]] = []
-    for agency, amount in options.agency_caps.items():
-        rows.append((f"agency cap of {agency}", selector.mask(agency, option="agency_caps"), -np.inf, amount))
-    for agency, amount in options.agency_floors.items():
-        rows.append(
-            (f"agency floor of {agency}", selector.mask(agency, option="agency_floors"), amount, np.inf)
-        )
-    for text in options.constraints:
-        row = parse_constraint(text, selector)
-        rows.append((f"analyst constraint '{row.name}'", row.coef, row.lower, row.upper))
-    hits: dict[str, list[str]] = defaultdict(list)
-    tol = np.array([_tol(a, b) for a, b in zip(x, hi, strict=True)])
-    for name, coef, lower, upper in rows:
-        coef = np.asarray(coef, dtype=float)
-        activity = float(coef @ x)
-        for bound, side in ((upper, "upper"), (lower, "lower")):
-            if not np.isfinite(bound) or abs(activity - bound) > _tol(bound):
-                continue
-            below, above = x < hi - tol, x > lo + tol
-            held = (coef > 0) & below | (coef < 0) & above
-            if side == "lower":
-                held = (coef > 0) & above | (coef < 0) & below
-            verb = "held at" if side == "upper" else "lifted to"
-            for i in np.flatnonzero(held).tolist():
-                hits[str(table.index[i])].append(f"{name} binds: its total is {verb} {_money(bound)}")
-    return hits
+def _first_year(allocation: Allocation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table and the reasons of the plan year, row for row."""
+    year = allocation.years[0]
+    table, reasons = allocation.table, allocation.reasons
+    return table[table["year"] == year], reasons[reasons["year"] == year]
 
 
 def _context(allocation: Allocation, table: pd.DataFrame) -> _Context:
     options, year = allocation.options, allocation.years[0]
-    selector = Selector(
-        list(table.index),
-        table["group"].to_numpy(str),
-        table["agency"].to_numpy(str),
-        table["funding_source"].to_numpy(str),
-        table["tier"].to_numpy(int),
-    )
-    weight = np.ones(len(table))
-    for name, value in options.weights.items():
-        weight[selector.mask(name, option="weights")] *= value
-    envelope = {s: float(v) for (s, y), v in allocation.envelopes.items() if y == year}
-    spent = table.groupby("funding_source")["allocated"].sum()
+    weight = priority_weights(options, make_selector(table))
+    rows = allocation.rows[allocation.rows["year"] == year]
+    envelopes = rows[rows["family"] == "envelope"]
     by_tier = table.groupby(["funding_source", "tier"])["allocated"].sum()
     earlier: dict[tuple[str, int], tuple[float, list[int]]] = {}
     for key in by_tier.index:
@@ -144,13 +110,12 @@ def _context(allocation: Allocation, table: pd.DataFrame) -> _Context:
         custom_tiers=bool(options.tiers),
         pacing=options.pacing,
         seed_share=options.seed_share,
-        envelope=envelope,
-        spent={str(s): float(v) for s, v in spent.items()},
+        envelope={str(s): float(v) for s, v in zip(envelopes["name"], envelopes["upper"], strict=True)},
+        spent={str(s): h == "upper" for s, h in zip(envelopes["name"], envelopes["held"], strict=True)},
         levels={(s, t): v for (s, y, t), v in allocation.levels.items() if y == year},
         earlier=earlier,
         weight=dict(zip(map(str, table.index), weight.tolist(), strict=True)),
-        notes=allocation.notes,
-        hits=_row_hits(table, allocation, selector),
+        rows=rows,
     )
 
 
@@ -163,11 +128,20 @@ def _label(r: Any, ctx: _Context) -> str:
         3: "tier 3 continuing (chuyển tiếp)",
         4: "tier 4 new (khởi công mới)",
     }
-    finishing = r.remaining_need <= r.demand + _ABS
+    finishing = r.remaining_need <= r.demand + hold_slack(r.demand)
     default = {"lease": 1, "annual": 1, "new": 4}.get(kind, 2 if finishing else 3)
     if ctx.custom_tiers and tier != default or tier not in names:
         return f"tier {tier} ({_KIND.get(kind, kind)}; set by the scenario's tiers)"
     return names[tier]
+
+
+def _row_clause(name: str, ctx: _Context) -> str:
+    """``agency cap of Sở Y tế binds: its total is held at 5.000`` for the row that holds a task."""
+    row = ctx.rows.loc[name]
+    what = _ROW_WORDS.get(str(row["family"]), "row '{}'").format(row["name"])
+    if row["held"] == "lower":
+        return f"{what} binds: its total is lifted to {_money(row['lower'])}"
+    return f"{what} binds: its total is held at {_money(row['upper'])}"
 
 
 def _rationed(task: str, r: Any, ctx: _Context, src: str, tol: float) -> tuple[str, str]:
@@ -204,86 +178,128 @@ def _rationed(task: str, r: Any, ctx: _Context, src: str, tol: float) -> tuple[s
     )
 
 
-def _main(task: str, r: Any, ctx: _Context) -> str:
-    """The reason from the ladder and the rule (no option fixed the amount)."""
-    x, d, need, lo, hi = r.allocated, r.demand, r.remaining_need, r.lower, r.upper
-    src, tier, tol = str(r.funding_source), int(r.tier), _tol(r.allocated, r.upper)
-    label, envelope = _label(r, ctx), ctx.envelope.get(src, float("nan"))
-    notes = ctx.notes.get(task, [])
-    if hi <= _ABS:
-        if r.kind == "lease":
-            return f"{label}: its lease contract window does not include {ctx.year}, nothing is due"
-        return f"{label}: no demand in {ctx.year} (remaining need {_money(need)})"
-    must = "must-fund: full demand" in notes and x >= hi - tol
-    if must and tier != 1:
+def _commitment(r: Any, label: str) -> str:
+    """A commitment paid in full: the lease payment, the annual task, or its demand."""
+    d, need = r.demand, r.remaining_need
+    if r.kind == "lease":
+        years = need / d if d > 0 else 0.0
+        pay = f"{_money(d)} a year"
+        if years >= 1 and abs(years - round(years)) < 1e-6:
+            pay = f"{_money(need)}/{round(years)} = {_money(d)} a year"
+        return f"{label}: lease payment (thuê dịch vụ) {pay} is paid in full; commitments come first"
+    if r.kind == "annual":
+        annual = "the annual task (nhiệm vụ thường xuyên)"
+        return f"{label}: {annual} is paid its {_money(d)} in full; commitments come first"
+    return f"{label}: paid its full demand {_money(d)}"
+
+
+def _at_floor(r: Any, why: Any, ctx: _Context, label: str, because: str) -> str:
+    """Held by its floor (``held_by == "lower"``): the lower reason says whose floor."""
+    d, lo, hi = r.demand, r.lower, r.upper
+    if why.lower_reason == LowerReason.MUST_FUND and int(r.tier) != 1:
         return (
             f"must-fund by the scenario: funded to its full demand {_money(d)} ahead of the ladder ({label})"
         )
-    if tier == 1 or lo >= hi - tol:
+    if why.lower_reason == LowerReason.SEED:
+        seed = f"{_pct(ctx.seed_share)} of its remaining need {_money(r.remaining_need)} = {_money(lo)}"
+        if lo >= hi - _tol(lo, hi):
+            cap = "its full demand" if abs(hi - d) <= _tol(hi) else f"its cap {_money(hi)}"
+            return f"{label}: its seed share (tỷ lệ bố trí vốn) {seed} covers {cap}"
+        return f"{label}: gets only its seed share (tỷ lệ bố trí vốn) {seed}{because}"
+    return _commitment(r, label)
+
+
+def _at_cap(r: Any, why: Any, ctx: _Context, label: str) -> str:
+    """Held by its cap (``held_by == "upper"``): the upper reason says what the cap is."""
+    d, need, hi = r.demand, r.remaining_need, r.upper
+    tol = _tol(r.allocated, hi)
+    if hi <= tol:
         if r.kind == "lease":
-            years = need / d if d > 0 else 0.0
-            pay = f"{_money(d)} a year"
-            if years >= 1 and abs(years - round(years)) < 1e-6:
-                pay = f"{_money(need)}/{round(years)} = {_money(d)} a year"
-            return f"{label}: lease payment (thuê dịch vụ) {pay} is paid in full; commitments come first"
-        if r.kind == "annual":
-            annual = "the annual task (nhiệm vụ thường xuyên)"
-            return f"{label}: {annual} is paid its {_money(d)} in full; commitments come first"
-        return f"{label}: paid its full demand {_money(d)}"
-    if x >= hi - tol:
-        if hi > d + tol:
-            if hi >= need - tol:
-                return (
-                    f"{label}: funded to its full remaining need {_money(need)} (pacing κ = {ctx.pacing:g})"
-                )
-            pacing = f"κ = {ctx.pacing:g} × its demand {_money(d)}"
-            return f"{label}: funded up to its pacing cap {_money(hi)} ({pacing})"
-        if any(n.startswith("all-or-nothing") for n in notes):
-            rule = LEGAL_BASIS["all_or_nothing"]
-            return f"{label}: funded in full, as all-or-nothing new public investment must be ({rule})"
-        if d >= need - tol:
-            return f"{label}: funded to its full remaining need {_money(need)}"
-        years = round(need / d)
-        return f"{label}: capped at its demand {_money(d)} (remaining need {_money(need)} over {years} years)"
-    binds = ctx.spent.get(src, 0.0) >= envelope - _tol(envelope) - 0.01
-    because = f" because the {src} envelope {_money(envelope)} binds" if binds else ""
+            return f"{label}: its lease contract window does not include {ctx.year}, nothing is due"
+        return f"{label}: no demand in {ctx.year} (remaining need {_money(need)})"
+    if why.upper_reason == UpperReason.REMAINING_NEED:
+        return f"{label}: funded to its full remaining need {_money(need)} (pacing κ = {ctx.pacing:g})"
+    if why.upper_reason == UpperReason.PACING:
+        pacing = f"κ = {ctx.pacing:g} × its demand {_money(d)}"
+        return f"{label}: funded up to its pacing cap {_money(hi)} ({pacing})"
+    if why.upper_reason == UpperReason.ALL_OR_NOTHING:
+        rule = LEGAL_BASIS["all_or_nothing"]
+        return f"{label}: funded in full, as all-or-nothing new public investment must be ({rule})"
+    if d >= need - tol:
+        return f"{label}: funded to its full remaining need {_money(need)}"
+    years = round(need / d)
+    return f"{label}: capped at its demand {_money(d)} (remaining need {_money(need)} over {years} years)"
+
+
+def _not_admitted(r: Any, why: Any, ctx: _Context, label: str) -> str:
+    """All-or-nothing new public investment left out: what its full amount would have broken."""
+    amount = f"demand {_money(r.demand)}"
+    if abs(r.upper - r.demand) > _tol(r.upper):
+        amount = f"full amount {_money(r.upper)}"
+    where = ""
+    if why.row:
+        row = ctx.rows.loc[why.row]
+        if row["family"] == "envelope":
+            left = _money(max(0.0, row["upper"] - row["activity"]))
+            where = f": the {row['name']} envelope {_money(row['upper'])} had {left} left"
+        else:
+            what = _ROW_WORDS.get(str(row["family"]), "row '{}'").format(row["name"])
+            where = f": it would break the {what}"
+    return (
+        f"{label}: not started: new public investment is funded in full or not at all "
+        f"({LEGAL_BASIS['all_or_nothing']}) and its {amount} did not fit{where}"
+    )
+
+
+def _main(task: str, r: Any, why: Any, ctx: _Context) -> str:
+    """The reason from the ladder and the rule (no option fixed the amount)."""
+    x, d = r.allocated, r.demand
+    src, tier, tol = str(r.funding_source), int(r.tier), _tol(r.allocated, r.upper)
+    label, envelope = _label(r, ctx), ctx.envelope.get(src, float("nan"))
+    held = why.held_by
+    spent = ctx.spent.get(src, False)
+    because = f" because the {src} envelope {_money(envelope)} binds" if spent else ""
+    if held == HeldBy.LOWER:
+        return _at_floor(r, why, ctx, label, because)
+    if held == HeldBy.UPPER:
+        return _at_cap(r, why, ctx, label)
+    if held == HeldBy.NOT_ADMITTED:
+        return _not_admitted(r, why, ctx, label)
+    # rationed: held by a row (named after the sentence), the envelope, or the rule's level
+    if held != HeldBy.ENVELOPE:
+        because = ""
     earlier, before = ctx.earlier.get((src, tier), (0.0, []))
     if x <= tol:
-        if any(n.startswith("all-or-nothing") for n in notes):
-            return (
-                f"{label}: not started: new public investment is funded in full or not at all "
-                f"({LEGAL_BASIS['all_or_nothing']}) and its demand {_money(d)} did not fit{because}"
-            )
-        if before and earlier >= envelope - _tol(envelope) - 0.01:
+        if held == HeldBy.ROW:
+            return f"{label}: gets nothing"
+        if because and before and earlier >= envelope - _tol(envelope):
             return (
                 f"{label}: nothing left in the {src} envelope {_money(envelope)} after {_tiers_text(before)}"
             )
         if ctx.rule == "weighted":
             return f"{label}: the weighted rule gave the {src} money to tasks of higher weight{because}"
-    if any(n.startswith("seed share") for n in notes) and abs(x - lo) <= tol and lo > 0:
-        seed = f"{_pct(ctx.seed_share)} of its remaining need {_money(need)} = {_money(lo)}"
-        return f"{label}: gets only its seed share (tỷ lệ bố trí vốn) {seed}{because}"
+        if ctx.rule == "proportional" and because:
+            return f"{label}: nothing left for it in the {src} envelope {_money(envelope)}"
     if x > d + tol:
-        pacing = f"pacing κ = {ctx.pacing:g} allows up to {_money(hi)}"
+        pacing = f"pacing κ = {ctx.pacing:g} allows up to {_money(r.upper)}"
         return f"{label}: funded {_pct(x / d)} of its even-schedule demand {_money(d)} ({pacing}){because}"
-    if x <= tol and ctx.rule == "proportional" and because:
-        return f"{label}: nothing left for it in the {src} envelope {_money(envelope)}"
     what, how = _rationed(task, r, ctx, src, tol)
     return f"{label}: {what}{because}{how}"
 
 
-def _reason(task: str, r: Any, ctx: _Context) -> str:
-    notes = ctx.notes.get(task, [])
+def _reason(task: str, r: Any, why: Any, ctx: _Context) -> str:
     label = _label(r, ctx)
-    if "deferred" in notes:
+    if why.upper_reason == UpperReason.DEFERRAL:
         main = f"deferred by the scenario (hoãn): nothing in {ctx.year}; {label}, demand {_money(r.demand)}"
-    elif any(n.startswith("locked at") for n in notes):
+    elif why.lower_reason == LowerReason.LOCK:
         main = f"locked at {_money(r.allocated)} by the scenario; {label}, demand {_money(r.demand)}"
-    elif any(n.startswith("not started") for n in notes):
+    elif why.held_by == HeldBy.NOT_STARTED:
         main = f"{label}: not started: it cannot be funded to completion within the plan's envelopes"
     else:
-        main = _main(task, r, ctx)
-    return "; ".join([main, *dict.fromkeys(ctx.hits.get(task, []))])
+        main = _main(task, r, why, ctx)
+    if why.held_by == HeldBy.ROW:
+        return f"{main}; {_row_clause(why.row, ctx)}"
+    return main
 
 
 def explain(allocation: Allocation, *, threshold: float = 0.5) -> pd.DataFrame:
@@ -302,6 +318,7 @@ def explain(allocation: Allocation, *, threshold: float = 0.5) -> pd.DataFrame:
         Indexed by task id: ``planned``, ``allocated``, ``difference``, ``tier`` and
         ``reason`` (e.g. "tier 2 finishing in 2024 (hoàn thành): funded to its full
         remaining need 912"; "as planned" where the difference is within ``threshold``).
+        Each reason is written from the codes of ``allocation.reasons``.
 
     Examples
     --------
@@ -309,14 +326,21 @@ def explain(allocation: Allocation, *, threshold: float = 0.5) -> pd.DataFrame:
     >>> explain(optimize()).loc["B1", "reason"]
     'tier 2 finishing in 2024 (hoàn thành): funded to its full remaining need 912'
     """
-    table = _first_year(allocation)
+    table, reasons = _first_year(allocation)
     ctx = _context(allocation, table)
-    rows = zip(table.index, table.itertuples(index=False), table["difference"].to_numpy(float), strict=True)
-    reasons = [
-        _reason(str(task), r, ctx) if abs(diff) > threshold else "as planned" for task, r, diff in rows
+    rows = zip(
+        table.index,
+        table.itertuples(index=False),
+        reasons.itertuples(index=False),
+        table["difference"].to_numpy(float),
+        strict=True,
+    )
+    texts = [
+        _reason(str(task), r, why, ctx) if abs(diff) > threshold else "as planned"
+        for task, r, why, diff in rows
     ]
     out = table[["planned", "allocated", "difference", "tier"]].copy()
-    out["reason"] = reasons
+    out["reason"] = texts
     return out
 
 
@@ -328,13 +352,14 @@ def explain_text(allocation: Allocation, task_id: str) -> str:
     ScenarioError
         If ``task_id`` is not a task of the allocation.
     """
-    table = _first_year(allocation)
+    table, reasons = _first_year(allocation)
     key = str(task_id).strip().upper()
     if key not in table.index:
         raise ScenarioError(f"{task_id!r} is not a task id of the allocation", field="task")
     r = next(table.loc[[key]].itertuples(index=False))
+    why = next(reasons.loc[[key]].itertuples(index=False))
     ctx = _context(allocation, table)
-    reason = _reason(key, r, ctx)
+    reason = _reason(key, r, why, ctx)
     diff = r.allocated - r.planned
     if abs(diff) > 0.5:
         share = f" ({'+' if diff > 0 else ''}{_pct(diff / r.planned)})" if r.planned > 0 else ""
@@ -344,7 +369,9 @@ def explain_text(allocation: Allocation, task_id: str) -> str:
     years = round(r.remaining_need / r.demand) if r.kind in ("continuing", "new") and r.demand > 0 else 0
     need = f" Its remaining need is {_money(r.remaining_need)} over {years} years." if years > 1 else ""
     need = "" if _money(r.remaining_need) in reason else need
-    options = [n for n in ctx.notes.get(key, []) if n]
+    options = option_words(
+        why.lower_reason, why.upper_reason, r.lower, r.upper, pacing=ctx.pacing, seed_share=ctx.seed_share
+    )
     envelope = _money(ctx.envelope[r.funding_source])
     return (
         f"{key} ({r.agency}; group {r.group}; {r.funding_source} envelope {envelope}): "

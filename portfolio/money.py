@@ -17,6 +17,7 @@ import numpy as np
 
 __all__ = [
     "MoneyFormatError",
+    "format_amount",
     "format_vnd",
     "largest_remainder_round",
     "parse_vnd",
@@ -131,6 +132,21 @@ def format_vnd(value: float, decimals: int = 0) -> str:
     whole, _, frac = text.partition(".")
     whole = whole.replace(",", ".")
     return sign + whole + ("," + frac if frac else "")
+
+
+def format_amount(value: float) -> str:
+    """Write an amount in a sentence: ``48.201``, ``548,33``, ``237.540,67``.
+
+    Two decimals at most, trailing zeros cut.
+
+    Examples
+    --------
+    >>> format_amount(48201.0), format_amount(548.3333), format_amount(3059.25), format_amount(2.5)
+    ('48.201', '548,33', '3.059,25', '2,5')
+    """
+    if abs(value - round(value)) < 0.005:
+        return format_vnd(round(value), 0)
+    return format_vnd(value, 2).rstrip("0").rstrip(",")
 
 
 def largest_remainder_round(

@@ -59,6 +59,8 @@ def _instance(
         planned=np.zeros(n),
         lower=lower,
         upper=upper,
+        lower_reason=np.where(commitment, "commitment", "none").astype(object),
+        upper_reason=np.full(n, "demand", dtype=object),
         weight=np.ones(n),
         binary=np.zeros(n, dtype=bool),
         rows=(),

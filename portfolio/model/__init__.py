@@ -7,7 +7,25 @@ through :mod:`solvers`.
 from __future__ import annotations
 
 from .allocation import Allocation
+from .instance import make_selector, priority_weights
 from .optimize import optimize
 from .options import RULES, Options
+from .reasons import HeldBy, LowerReason, UpperReason, label, option_words
+from .stages import SEGMENTS
+from .tolerances import hold_slack
 
-__all__ = ["RULES", "Allocation", "Options", "optimize"]
+__all__ = [
+    "RULES",
+    "SEGMENTS",
+    "Allocation",
+    "HeldBy",
+    "LowerReason",
+    "Options",
+    "UpperReason",
+    "hold_slack",
+    "label",
+    "make_selector",
+    "optimize",
+    "option_words",
+    "priority_weights",
+]

@@ -19,6 +19,12 @@ __all__ = ["Allocation"]
 _SUM_COLUMNS = ["demand", "planned", "allocated", "difference"]
 
 
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
 @dataclass(frozen=True)
 class Allocation:
     """An optimized allocation compared with the document's (million VND).
@@ -39,8 +45,17 @@ class Allocation:
         coverage ratio λ for the proportional rule).
     status
         ``"optimal"`` when every stage solved to optimality.
-    notes
-        Task id -> options that set its bounds (locks, deferrals ...).
+    reasons
+        Row for row with ``table`` (task id, ``year``): ``lower_reason`` and
+        ``upper_reason``, the codes of the reasons for the task's bounds;
+        ``held_by``, what holds its amount; ``row``, the row or envelope that
+        holds it (a name of ``rows``), else ``""``. The codes and their meaning
+        are in :mod:`portfolio.model.reasons`.
+    rows
+        Every envelope and agency or analyst row of each year, indexed by its name
+        (``envelope recurrent``, ``agency_cap 0: Sở Y tế``): ``year``, ``family``,
+        ``name``, ``lower``, ``upper``, ``activity`` and ``held`` (the bound it is
+        at: ``"upper"``, ``"lower"`` or ``""``).
     sensitivity_table
         The value of one more million VND per envelope (single-year runs).
     """
@@ -51,7 +66,8 @@ class Allocation:
     levels: dict[tuple[str, int, int], float]
     status: str = "optimal"
     objective: float = 0.0
-    notes: dict[str, list[str]] = field(default_factory=dict)
+    reasons: pd.DataFrame = field(default_factory=_empty_frame)
+    rows: pd.DataFrame = field(default_factory=_empty_frame)
     sensitivity_table: pd.DataFrame | None = None
     binding_rows: tuple[tuple[str, str], ...] = ()
     solves: int = 0
@@ -65,6 +81,37 @@ class Allocation:
     def years(self) -> list[int]:
         """Years of the plan."""
         return sorted({year for _, year in self.envelopes})
+
+    @property
+    def notes(self) -> dict[str, list[str]]:
+        """Task id -> the options that set its bounds, in words (over every year of a plan).
+
+        Written from :attr:`reasons` for reading (``["locked at 50.000"]``,
+        ``["deferred"]``, ``[]`` where only the ladder set the bounds); code reads
+        the codes in :attr:`reasons`.
+        """
+        from .reasons import OPTION_LOWER, OPTION_UPPER, option_words
+
+        ids = self.table.index.astype(str)
+        out: dict[str, list[str]] = {task: [] for task in dict.fromkeys(ids)}
+        if self.reasons.empty:
+            return out
+        lower_reason, upper_reason = self.reasons["lower_reason"], self.reasons["upper_reason"]
+        touched = np.flatnonzero(
+            (lower_reason.isin(OPTION_LOWER) | upper_reason.isin(OPTION_UPPER)).to_numpy(bool)
+        )
+        lower, upper = self.table["lower"].to_numpy(float), self.table["upper"].to_numpy(float)
+        for i in touched.tolist():
+            words = option_words(
+                str(lower_reason.iloc[i]),
+                str(upper_reason.iloc[i]),
+                float(lower[i]),
+                float(upper[i]),
+                pacing=self.options.pacing,
+                seed_share=self.options.seed_share,
+            )
+            out[ids[i]].extend(w for w in words if w not in out[ids[i]])
+        return out
 
     @property
     def allocated(self) -> pd.Series:

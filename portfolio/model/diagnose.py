@@ -32,6 +32,7 @@ from ..money import format_vnd
 from .constraints import LinearRow
 from .instance import Instance
 from .options import SOURCES
+from .reasons import LowerReason, UpperReason, label
 from .tolerances import AMOUNT, DUAL_SUPPORT
 
 __all__ = ["diagnose"]
@@ -120,18 +121,13 @@ _KINDS = (
 
 
 def _floor_kind(inst: Instance) -> np.ndarray:
-    """Index into :data:`_KINDS` of each task's floor; a lock overrides the tier and the other options."""
+    """Index into :data:`_KINDS` of each task's floor (its lower reason); a lock overrides the tier."""
+    reason = np.asarray(inst.lower_reason, dtype=object)
     kind = np.full(inst.n, len(_KINDS) - 1)
-    for k in range(inst.n):
-        notes = inst.notes.get(inst.ids[k], [])
-        if any(note.startswith("locked at") for note in notes):
-            kind[k] = 1
-        elif inst.tier[k] == 1:
-            kind[k] = 0
-        elif any(note.startswith("must-fund") for note in notes):
-            kind[k] = 2
-        elif any(note.startswith("seed share") for note in notes):
-            kind[k] = 3
+    kind[reason == LowerReason.SEED.value] = 3
+    kind[reason == LowerReason.MUST_FUND.value] = 2
+    kind[(inst.tier == 1) | (reason == LowerReason.COMMITMENT.value)] = 0
+    kind[reason == LowerReason.LOCK.value] = 1
     return kind
 
 
@@ -170,7 +166,8 @@ def _task_alone(inst: Instance) -> InfeasibleError | None:
         return None
     k = int(bad[0])
     needed, available = float(inst.lower[k]), float(inst.upper[k])
-    why = "; ".join(inst.notes.get(inst.ids[k], [])) or "its options"
+    why = f"floor: {label(inst.lower_reason[k], LowerReason)}; cap: "
+    why += label(inst.upper_reason[k], UpperReason)
     return InfeasibleError(
         _short_text(
             f"task {inst.ids[k]} cannot be met in {inst.year}: its floor {_money(needed)} ({why}) "
@@ -197,12 +194,9 @@ def _caps_words(inst: Instance, row: LinearRow) -> str:
     words = "their caps"
     tasks = row.coef > 0
     fixed = []
-    for marker, kind in (("locked at", "locked"), ("deferred", "deferred")):
-        ids = [
-            inst.ids[i]
-            for i in np.flatnonzero(tasks)
-            if any(note.startswith(marker) for note in inst.notes.get(inst.ids[i], []))
-        ]
+    locked, deferred = (UpperReason.LOCK.value,), (UpperReason.DEFERRAL.value, UpperReason.NOT_STARTED.value)
+    for codes, kind in ((locked, "locked"), (deferred, "deferred")):
+        ids = [inst.ids[i] for i in np.flatnonzero(tasks & np.isin(inst.upper_reason, codes))]
         if ids:
             fixed.append(f"{_ids(ids)} {kind}")
     if fixed:

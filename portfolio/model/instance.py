@@ -6,8 +6,9 @@ rule sees the same commitments, locks, deferrals and analyst constraints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,11 +17,13 @@ from ..errors import ScenarioError
 from ..tasks import TaskList
 from .constraints import LinearRow, parse_constraint
 from .options import SOURCES, Options, Selector
+from .reasons import LowerReason, UpperReason
+from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Instance", "build_instance", "make_selector"]
+__all__ = ["Instance", "build_instance", "make_selector", "priority_weights"]
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,16 @@ class Instance:
     lower, upper
         Hard bounds after every option (commitments, must-fund, locks, deferrals,
         seed share, pacing).
+    lower_reason, upper_reason
+        The code of the reason for each bound
+        (:class:`~portfolio.model.reasons.LowerReason`,
+        :class:`~portfolio.model.reasons.UpperReason`): the option or rule that set it.
     weight
         Priority weight of each task (``weighted`` rule).
     binary
         Tasks funded all-or-nothing (new public investment, on request).
     rows
         Agency floors and caps and analyst constraints.
-    notes
-        Task id -> the options that set its bounds, for explanations (only
-        the tasks some option touched).
     """
 
     year: int
@@ -62,10 +66,11 @@ class Instance:
     planned: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
+    lower_reason: np.ndarray
+    upper_reason: np.ndarray
     weight: np.ndarray
     binary: np.ndarray
     rows: tuple[LinearRow, ...]
-    notes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -95,6 +100,14 @@ def make_selector(derived: pd.DataFrame) -> Selector:
     )
 
 
+def priority_weights(options: Options, selector: Selector) -> np.ndarray:
+    """Each task's priority weight ``ω_i``: the product of the option weights that name it."""
+    weight = np.ones(len(selector.ids))
+    for name, value in options.weights.items():
+        weight[selector.mask(name, option="weights")] *= value
+    return weight
+
+
 def build_instance(
     tasks: TaskList,
     options: Options,
@@ -104,6 +117,7 @@ def build_instance(
     remaining: np.ndarray | None = None,
     derived: pd.DataFrame | None = None,
     selector: Selector | None = None,
+    not_started: Collection[str] = (),
 ) -> Instance:
     """Turn tasks and options into one year's bounds and rows.
 
@@ -124,6 +138,9 @@ def build_instance(
         each year's table across its passes).
     selector
         The :class:`Selector` of ``derived`` (likewise reused).
+    not_started
+        Task ids among ``options.deferred`` that a multi-year plan does not start
+        (their upper reason is ``not_started`` rather than ``deferral``).
 
     Returns
     -------
@@ -152,29 +169,29 @@ def build_instance(
         )
     else:
         demand = derived["annual_demand"].to_numpy(float)
-    notes: dict[str, list[str]] = {}  # only the tasks an option touches
-
-    def note(i: int | np.integer[Any], text: str) -> None:
-        notes.setdefault(ids[i], []).append(text)
-
     commitment = tier == 1
+    lower_reason = np.where(commitment, LowerReason.COMMITMENT.value, LowerReason.NONE.value).astype(object)
     lower = np.where(commitment, demand, 0.0)
-    cap = np.where((kind == "lease") | (kind == "annual"), demand, np.minimum(options.pacing * demand, need))
+    fixed = (kind == "lease") | (kind == "annual")
+    paced = np.minimum(options.pacing * demand, need)
+    cap = np.where(fixed, demand, paced)
     upper = np.maximum(cap, lower)
+    upper_reason = np.full(len(ids), UpperReason.DEMAND.value, dtype=object)
     if options.pacing > 1:
-        for i in np.flatnonzero(upper > demand + 1e-9):
-            note(i, f"pacing κ = {options.pacing:g} allows up to {upper[i]:,.2f}")
+        above = ~fixed & (upper > demand + AMOUNT)
+        whole = options.pacing * demand >= need - AMOUNT
+        upper_reason[above & ~whole] = UpperReason.PACING.value
+        upper_reason[above & whole] = UpperReason.REMAINING_NEED.value
     if options.seed_share > 0:
         new = (kind == "new") & (demand > 0)
         lower = np.where(new, np.minimum(options.seed_share * need, upper), lower)
-        seed = f"seed share {options.seed_share:.1%} of its need"
-        for i in np.flatnonzero(new):
-            note(i, seed)
+        lower_reason[new] = LowerReason.SEED.value
     for name in options.must_fund:
         for i in np.flatnonzero(selector.mask(name, option="must_fund")):
+            if lower_reason[i] != LowerReason.COMMITMENT.value and demand[i] >= lower[i]:
+                lower_reason[i] = LowerReason.MUST_FUND.value  # a commitment keeps its own code
             lower[i] = max(lower[i], demand[i])
             upper[i] = max(upper[i], lower[i])
-            note(i, "must-fund: full demand")
     deferred = selector.mask_any(options.deferred, option="deferred")
     for name in options.must_fund:
         clash = selector.mask(name, option="must_fund") & deferred
@@ -184,8 +201,12 @@ def build_instance(
                 field="deferred",
             )
     lower[deferred] = upper[deferred] = 0.0
-    for i in np.flatnonzero(deferred):
-        note(i, "deferred")
+    lower_reason[deferred] = LowerReason.NONE.value
+    upper_reason[deferred] = UpperReason.DEFERRAL.value
+    if not_started:
+        upper_reason[deferred & selector.mask_any(tuple(not_started), option="deferred")] = (
+            UpperReason.NOT_STARTED.value
+        )
     for task_id, amount in options.locked.items():
         k = selector.index(task_id, option="locked")
         if deferred[k]:
@@ -197,15 +218,13 @@ def build_instance(
                 field="locked",
             )
         lower[k] = upper[k] = float(amount)
-        note(k, f"locked at {amount:,.2f}")
-    weight = np.ones(len(ids))
-    for name, value in options.weights.items():
-        weight[selector.mask(name, option="weights")] *= value
+        lower_reason[k] = LowerReason.LOCK.value
+        upper_reason[k] = UpperReason.LOCK.value
+    weight = priority_weights(options, selector)
     binary = np.zeros(len(ids), dtype=bool)
     if options.all_or_nothing:
         binary = (derived["group"].to_numpy(str) == "D") & (kind == "new") & (upper > lower) & (demand > 0)
-        for i in np.flatnonzero(binary):
-            note(i, "all-or-nothing new public investment")
+        upper_reason[binary] = UpperReason.ALL_OR_NOTHING.value
     rows: list[LinearRow] = []
     for family, table, side in (
         ("agency_floor", options.agency_floors, "lower"),
@@ -233,8 +252,9 @@ def build_instance(
         planned=derived["planned"].to_numpy(float),
         lower=lower,
         upper=upper,
+        lower_reason=lower_reason,
+        upper_reason=upper_reason,
         weight=weight,
         binary=binary,
         rows=tuple(rows),
-        notes=notes,
     )

@@ -12,6 +12,7 @@ from .instance import build_instance
 from .ladder import solve_ladder
 from .options import SOURCES, budget_matrix
 from .plan import plan_years
+from .reasons import row_table, task_reasons
 from .results import binding_rows, sensitivity_table, year_table
 
 __all__ = ["make_options", "optimize"]
@@ -44,7 +45,8 @@ def optimize(
     Returns
     -------
     Allocation
-        Per-task table, summaries, levels and sensitivity. Each rule defines one
+        Per-task table, the reasons for every task's bounds and amount, summaries,
+        levels and sensitivity. Each rule defines one
         allocation: the same to 0,01 million VND on every backend and row order
         (``docs/model.md`` §4).
 
@@ -72,12 +74,14 @@ def optimize(
     envelope = {s: float(envelopes[s][0]) for s in SOURCES}
     inst = build_instance(task_list, opts, envelope)
     result = solve_ladder(inst, opts.rule, opts.solver)
+    rows = row_table(inst, result.x)
     return Allocation(
         table=year_table(inst, result.x),
         options=opts,
         envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
         levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
-        notes={task_id: inst.notes.get(task_id, []) for task_id in inst.ids},
+        reasons=task_reasons(inst, result.x, rows),
+        rows=rows,
         sensitivity_table=sensitivity_table(inst, result),
         binding_rows=binding_rows(inst, result.x),
         solves=result.solves,

@@ -11,7 +11,8 @@ công Đ51 k5): after a pass, a new task that received money but not its whole
 schedule through the horizon is not started; the least-covered such task (ties:
 the id in natural order) is deferred and the plan is computed again, until every
 started task is funded to its schedule. One task per pass, so no batch size can
-change which tasks start.
+change which tasks start. A task not started keeps the reason code
+``not_started`` (``portfolio.model.reasons``) in every year.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .instance import Instance, build_instance, make_selector
 from .ladder import natural_key as ladder_key
 from .ladder import solve_ladder
 from .options import SOURCES, Options, Selector
+from .reasons import row_table, task_reasons
 from .results import year_table
 from .tolerances import AMOUNT
 
@@ -35,21 +37,21 @@ if TYPE_CHECKING:
 
 __all__ = ["plan_years"]
 
-_NOT_STARTED = "not started: it cannot be funded to completion within the plan's envelopes"
-
-
 def _pass(
     tasks: TaskList,
     options: Options,
     envelopes: dict[str, np.ndarray],
     years: dict[int, tuple[pd.DataFrame, Selector]],
-) -> tuple[list[tuple[Instance, np.ndarray]], dict[tuple[str, int, int], float], int, dict[str, list[str]]]:
-    """One pass over the horizon: each year's instance and allocation, levels, solves, notes."""
+    not_started: list[str],
+) -> tuple[list[tuple[Instance, np.ndarray]], dict[tuple[str, int, int], float], int]:
+    """One pass over the horizon: each year's instance and allocation, levels, solves.
+
+    ``not_started`` are the tasks of ``options.deferred`` the plan itself deferred.
+    """
     remaining: np.ndarray | None = None
     allocated = []
     levels: dict[tuple[str, int, int], float] = {}
     solves = 0
-    notes: dict[str, list[str]] = {}
     for k in range(options.years):
         year = options.plan_year + k
         envelope = {s: float(envelopes[s][k]) for s in SOURCES}
@@ -58,7 +60,14 @@ def _pass(
             years[year] = (derived, make_selector(derived))
         derived, selector = years[year]
         inst = build_instance(
-            tasks, options, envelope, year=year, remaining=remaining, derived=derived, selector=selector
+            tasks,
+            options,
+            envelope,
+            year=year,
+            remaining=remaining,
+            derived=derived,
+            selector=selector,
+            not_started=not_started,
         )
         result = solve_ladder(inst, options.rule, options.solver)
         solves += result.solves
@@ -67,10 +76,7 @@ def _pass(
         kind = inst.derived["kind"].to_numpy(str)
         spent = np.where((kind == "lease") | (kind == "annual"), 0.0, result.x)
         remaining = np.maximum(0.0, inst.remaining - spent)
-        for key, values in inst.notes.items():
-            notes.setdefault(key, [])
-            notes[key].extend(v for v in values if v not in notes[key])
-    return allocated, levels, solves, notes
+    return allocated, levels, solves
 
 
 def _to_defer(
@@ -131,17 +137,18 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
     total_solves = 0
     years: dict[int, tuple[pd.DataFrame, Selector]] = {}
     while True:
-        allocated, levels, solves, notes = _pass(tasks, opts, envelopes, years)
+        not_started = deferred[len(options.deferred) :]
+        allocated, levels, solves = _pass(tasks, opts, envelopes, years, not_started)
         total_solves += solves
         drop = _to_defer(allocated, tasks, opts, deferred)
         if not drop:
             break
         deferred.extend(drop)
         opts = opts.model_copy(update={"deferred": tuple(deferred)})
-    for task_id in deferred[len(options.deferred) :]:
-        notes.setdefault(task_id, []).append(_NOT_STARTED)
     tables = [year_table(inst, x, first_year=k == 0) for k, (inst, x) in enumerate(allocated)]
     table = pd.concat(tables)
+    rows = [row_table(inst, x) for inst, x in allocated]
+    reasons = [task_reasons(inst, x, r) for (inst, x), r in zip(allocated, rows, strict=True)]
     return Allocation(
         table=table,
         options=options,
@@ -149,6 +156,7 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
             (s, options.plan_year + k): float(envelopes[s][k]) for s in SOURCES for k in range(options.years)
         },
         levels=levels,
-        notes={task_id: notes.get(task_id, []) for task_id in tables[0].index.to_numpy(object).tolist()},
+        reasons=pd.concat(reasons),
+        rows=pd.concat(rows),
         solves=total_solves,
     )

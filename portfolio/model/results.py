@@ -9,6 +9,7 @@ import numpy as np
 from .instance import Instance
 from .ladder import LadderResult
 from .options import SOURCES
+from .reasons import row_key
 from .tolerances import AMOUNT, LEVEL
 
 if TYPE_CHECKING:
@@ -88,5 +89,5 @@ def binding_rows(inst: Instance, x: np.ndarray) -> tuple[tuple[str, str], ...]:
         if (np.isfinite(row.lower) and abs(activity - row.lower) <= tol) or (
             np.isfinite(row.upper) and abs(activity - row.upper) <= tol
         ):
-            out.append((row.family, f"{row.family} {k}: {row.name}"))
+            out.append((row.family, row_key(row.family, k, row.name)))
     return tuple(out)

@@ -7,14 +7,19 @@ Amounts are million VND; the appendix's are 10^-1 .. 10^5 and envelopes about
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 
 __all__ = [
     "AMOUNT",
     "DUAL_SUPPORT",
     "FREE",
+    "HOLD",
+    "HOLD_RELATIVE",
     "LEVEL",
     "REPORT",
+    "hold_slack",
     "kept_slack",
     "rounding_margin",
     "row_slack",
@@ -37,7 +42,30 @@ LEVEL = 1e-12
 #: exceeds this holds in every optimum: complementary slackness with that dual.
 DUAL_SUPPORT = 1e-9
 
+#: For the reasons (``portfolio.model.reasons``): an amount within ``HOLD`` plus
+#: ``HOLD_RELATIVE`` of itself from a bound is held there. The absolute part is
+#: 1.000 đồng, ten times below REPORT; the relative part is ten times CBC's declared
+#: precision (1e-8), so an envelope of 3·10^5 that one backend spends to the last
+#: digit and another to 10^-3 is spent on both, and the codes are the same on every backend.
+HOLD = 1e-3
+HOLD_RELATIVE = 1e-7
+
 _EPS = float(np.finfo(float).eps)
+
+
+@overload
+def hold_slack(amount: float) -> float: ...
+
+
+@overload
+def hold_slack(amount: np.ndarray) -> np.ndarray: ...
+
+
+def hold_slack(amount: float | np.ndarray) -> float | np.ndarray:
+    """How far from a bound of size ``amount`` an amount may be and still be held there."""
+    if isinstance(amount, np.ndarray):
+        return HOLD + HOLD_RELATIVE * np.abs(amount)
+    return HOLD + HOLD_RELATIVE * abs(float(amount))
 
 
 def kept_slack(value: float, precision: float) -> float:
