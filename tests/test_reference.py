@@ -364,6 +364,14 @@ def two_new_investments() -> pf.TaskList:
     )
 
 
+def rationed_beside_a_start() -> pf.TaskList:
+    # B1 finishes in 2024 (d = 164, rationed by its envelope); D1 is a one-year new investment, u = 1
+    return make_tasks(
+        {"id": "B1", "approved": 164, "end_year": 2024},
+        {"id": "D1", "approved": 1, "start_year": 2024, "end_year": 2024, "is_new": True},
+    )
+
+
 def seeded_above_plan() -> pf.TaskList:
     # a one-year new task: d = u = 100, planned 10; a seed share of 20% makes its floor 20
     return make_tasks({"id": "C1", "approved": 100, "start_year": 2024, "end_year": 2024, "planned": 10})
@@ -478,6 +486,15 @@ HAND = {
         "closest_to_plan",
         {"seed_share": 0.2},
         {"C1": 50},
+    ),
+    # D1 fits its own envelope exactly; the other envelope being spent to the last cent
+    # (62,55 is not a binary fraction) must not keep it from starting
+    "all or nothing, beside a rationed envelope": (
+        rationed_beside_a_start,
+        {"recurrent": 62.55, "investment": 1.0},
+        "proportional",
+        {"all_or_nothing": True},
+        {"B1": 62.55, "D1": 1},
     ),
     # pieces of 10 worth 3, 2.25, 1.5, .75 (B1) and 1, .75, .5, .25 (B2): 40 buys B1 30, B2 10
     "weighted, a weight of 3": (
