@@ -134,8 +134,7 @@ class _Ladder:
         if self.rule == "closest_to_plan":
             plan = np.minimum(inst.planned[free], cap)
             first = self.fill(free, np.zeros(free.size), plan, cap, 1.0)
-            reached = free[np.isclose(lower[free], plan, rtol=0, atol=AMOUNT) | (plan <= 0)]
-            rest = np.isin(free, reached)
+            rest = lower[free] >= plan - AMOUNT  # at its plan (or above it by a floor), or planned at 0
             self.fill(free[rest], plan[rest], cap[rest] - plan[rest], cap[rest], 1.0)
         elif self.rule == "equal_awards":
             first = self.fill(free, np.zeros(free.size), np.ones(free.size), cap, np.inf)
@@ -167,14 +166,15 @@ class _Ladder:
                 self.lower[i] = self.upper[i] = inst.upper[i]
                 continue
             self.lower[i] = self.upper[i] = inst.upper[i]
-            if not self._fits():
+            if not self._fits(int(inst.source[i])):
                 self.lower[i] = self.upper[i] = 0.0
 
-    def _fits(self) -> bool:
+    def _fits(self, source: int) -> bool:
+        """Whether the floors still fit: the source's envelope (to the rounding of its sum), or an LP."""
         inst = self.inst
         if not inst.rows and self.kept.empty:
-            spent = np.bincount(inst.source, weights=self.lower, minlength=len(SOURCES))
-            return bool(np.all(spent <= inst.envelope))
+            spent = float(self.lower[inst.source == source].sum())
+            return spent <= inst.envelope[source] + FREE * max(1.0, inst.envelope[source])
         return self.stages.feasible(self.lower, self.upper, self.kept)
 
 

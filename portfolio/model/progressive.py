@@ -270,9 +270,14 @@ def progressive_fill(
             done |= levels >= level_cap * (1 - LEVEL)
         else:
             level, duals, held = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
-            level = _project(stages, kept, lower, upper, idx, b, w, c, level)
             if _forcing(stages, kept, lower, upper):
+                level = _project(stages, kept, lower, upper, idx, b, w, c, level)
                 level = _completable(stages, kept, lower, upper, idx, b, w, c, level)
+            else:
+                # the backend's level is right to its precision: lift it by that much and
+                # bring it back onto the side that binds, so a binding envelope is spent exactly
+                lifted = min(level_top, level * (1.0 + 4.0 * stages.precision))
+                level = _project(stages, kept, lower, upper, idx, b, w, c, lifted)
             levels = np.full(live.size, level)
             at_top = level >= level_top * (1 - LEVEL)
             done = held | (tau[live] <= level * (1 + LEVEL)) | (at_top & (level_top >= level_cap))
