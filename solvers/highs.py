@@ -11,7 +11,8 @@ both senses follow the convention of :mod:`solvers.status` whatever HiGHS does w
 ``kMaximize`` it already reports duals in the maximisation sense, e.g. +2 for a binding
 ``<=`` row of ``max 3x + 2y``; the negation makes us independent of that.)
 
-Determinism: one thread (``threads=1``) and a fixed ``random_seed`` for every instance.
+Determinism: a fixed ``random_seed`` for every instance; the thread count is the process's
+(see :func:`_new_highs`).
 
 Silence: nothing HiGHS writes reaches stdout or stderr. ``output_flag`` is switched off
 before a model is passed, and highspy 1.16 prints its "Running HiGHS ... Copyright"
@@ -148,13 +149,19 @@ def _quiet_descriptors() -> Iterator[None]:
 
 
 def _new_highs() -> highspy.Highs:
-    """A HiGHS instance that prints nothing, single-threaded and seeded."""
+    """A HiGHS instance that prints nothing, seeded.
+
+    The thread count is left as the process has it: HiGHS keeps one scheduler per
+    process, and asking for another count once it runs makes every later ``run``
+    fail (a program that used HiGHS with its defaults first would break us). The
+    LPs are solved by the serial dual simplex either way, and the model never
+    depends on which optimal vertex it returns.
+    """
     import highspy
 
     with _quiet_descriptors():
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", _RANDOM_SEED)
     return h
 
@@ -269,6 +276,9 @@ class HighsBackend:
     supports_lp: ClassVar[bool] = True
     supports_milp: ClassVar[bool] = True
     supports_duals: ClassVar[bool] = True
+    #: double precision with HiGHS's own feasibility and optimality tolerances (1e-7
+    #: absolute), read from memory without printing
+    precision: ClassVar[float] = 1e-9
 
     def solve(
         self,

@@ -63,3 +63,21 @@ def test_cli_optimize_prints_only_its_tables(capfd: pytest.CaptureFixture[str]) 
     out, err = capfd.readouterr()
     assert "recurrent 3" in out
     assert _solver_text(out) == [] and _solver_text(err) == []
+
+
+def test_a_program_that_ran_highs_with_its_defaults_first_still_optimizes() -> None:
+    # HiGHS keeps one thread scheduler per process: asking for another thread
+    # count after a default run made every later solve fail
+    import subprocess
+    import sys
+
+    code = (
+        "import highspy\n"
+        "h = highspy.Highs(); h.setOptionValue('output_flag', False)\n"
+        "h.addVar(0, 1); h.changeColCost(0, 1.0); h.run()\n"
+        "import portfolio as pf\n"
+        "print(round(pf.optimize(rule='weighted').levels[('recurrent', 2024, 3)], 4))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0.3223"
