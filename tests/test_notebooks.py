@@ -117,7 +117,11 @@ def test_notebook_runs(
     monkeypatch.chdir(work)
 
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = NotebookClient(nb, timeout=120, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}})
+    # iopub_timeout: how long to wait for a finished cell's last output; nbclient's 4 s
+    # can drop a printed line on a loaded machine
+    client = NotebookClient(
+        nb, timeout=120, iopub_timeout=30, kernel_name=KERNEL, resources={"metadata": {"path": str(work)}}
+    )
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
 
     text = _outputs(nb)
