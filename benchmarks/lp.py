@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,39 +11,76 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["captured_lps", "ladder_seconds", "raw_highspy_seconds"]
+__all__ = ["captured_lps", "ladder_seconds", "raw_highspy_seconds", "seconds_in"]
 
 
 @contextmanager
 def captured_lps() -> Iterator[list[Any]]:
-    """Record every LinearProblem the model layer passes to ``solvers.solve``."""
+    """Record every LinearProblem the model layer hands to ``solvers.solve``.
+
+    The stage problems go through :func:`portfolio.model.reduced.solve_without_fixed`,
+    which takes the fixed columns out and calls ``solvers.solve`` on what is left: that
+    reduced problem is what the solver sees, so it is what is recorded (and re-solved by
+    the anchor). The elastic LPs of :mod:`portfolio.model.diagnose` are recorded too.
+    A problem left without columns never reaches HiGHS (``solvers`` answers it directly);
+    it is recorded all the same and :func:`raw_highspy_seconds` skips it.
+    """
     import portfolio.model.diagnose as diagnose
     import portfolio.model.reduced as reduced
-    import portfolio.model.stages as stages
 
     seen: list[Any] = []
-    real = stages.solve
+    modules = (reduced, diagnose)
+    real = [module.solve for module in modules]
 
-    def spy(problem: Any, solver: str = "highs", **kw: Any) -> Any:
-        seen.append(problem)
-        return real(problem, solver=solver, **kw)
+    def spy_of(solve: Any) -> Any:
+        def spy(problem: Any, *args: Any, **kw: Any) -> Any:
+            seen.append(problem)
+            return solve(problem, *args, **kw)
 
-    modules = (stages, reduced, diagnose)
-    for module in modules:
-        module.solve = spy  # type: ignore[attr-defined]
+        return spy
+
+    for module, solve in zip(modules, real, strict=True):
+        module.solve = spy_of(solve)  # type: ignore[attr-defined]
     try:
         yield seen
     finally:
-        for module in modules:
-            module.solve = real  # type: ignore[attr-defined]
+        for module, solve in zip(modules, real, strict=True):
+            module.solve = solve  # type: ignore[attr-defined]
+
+
+def _quiet_first_highs() -> None:
+    """Make one ``Highs`` with stdout/stderr closed: highspy 1.16 prints its banner once per
+    process, from the constructor, before any option can be set."""
+    import highspy
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        highspy.Highs()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
 
 
 def raw_highspy_seconds(problems: list[Any]) -> float:
-    """Seconds raw highspy needs for these LPs from their matrices (options as the library sets them)."""
+    """Seconds raw highspy needs for these LPs from their matrices (options as the library sets them).
+
+    Each LP: a new ``Highs``, ``passModel`` from numpy arrays, ``run``, reading ``x``.
+    Problems without columns are skipped (the library does not call HiGHS for them).
+    """
     import highspy
 
+    _quiet_first_highs()
     prepared = []
     for p in problems:
+        if p.num_cols == 0:
+            continue
         sign = -1.0 if p.sense.value == "maximize" else 1.0
         prepared.append(
             (
@@ -79,8 +118,11 @@ def raw_highspy_seconds(problems: list[Any]) -> float:
 @contextmanager
 def ladder_seconds() -> Iterator[list[float]]:
     """Seconds spent in ``solve_ladder`` (every stage: LPs built and solved, closed forms, fixing)."""
-    import portfolio.model.optimize as optimize
-    import portfolio.model.plan as plan
+    import importlib
+
+    # the module, not the function ``portfolio.model.optimize`` that its package exports
+    optimize: Any = importlib.import_module("portfolio.model.optimize")
+    plan: Any = importlib.import_module("portfolio.model.plan")
 
     spent: list[float] = []
     real = plan.solve_ladder
@@ -92,8 +134,30 @@ def ladder_seconds() -> Iterator[list[float]]:
         finally:
             spent.append(time.perf_counter() - t0)
 
-    plan.solve_ladder = optimize.solve_ladder = timed  # type: ignore[assignment]
+    for module in (plan, optimize):
+        module.solve_ladder = timed
     try:
         yield spent
     finally:
-        plan.solve_ladder = optimize.solve_ladder = real  # type: ignore[assignment]
+        for module in (plan, optimize):
+            module.solve_ladder = real
+
+
+@contextmanager
+def seconds_in(module: Any, name: str) -> Iterator[list[float]]:
+    """Seconds spent in each call of ``module.name`` (a function the module looks up at call time)."""
+    spent: list[float] = []
+    real = getattr(module, name)
+
+    def timed(*args: Any, **kw: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return real(*args, **kw)
+        finally:
+            spent.append(time.perf_counter() - t0)
+
+    setattr(module, name, timed)
+    try:
+        yield spent
+    finally:
+        setattr(module, name, real)
