@@ -28,7 +28,7 @@ from .options import SOURCES
 from .stages import SEGMENTS, Kept, Stages, add_change, add_pieces, piece_values
 from .tolerances import DUAL_SUPPORT, kept_slack
 
-__all__ = ["closest_face", "utility_face"]
+__all__ = ["closest_face", "utility_face", "vertex_value"]
 
 
 def _support(values: np.ndarray, scale: float) -> np.ndarray:
@@ -129,3 +129,53 @@ def utility_face(stages: Stages, lower: np.ndarray, upper: np.ndarray, free: np.
         base = np.full(len(SOURCES), -np.inf) if spend is None else spend
         spend = np.where(held_envelope, inst.envelope, base)
     return Kept(spend=spend, pins=tuple(dict((*kept.pins, *pins)).items()))
+
+
+def vertex_value(problem: LinearProblem, result: SolveResult, column: int, precision: float) -> float | None:
+    """One column's value at the optimum, recomputed exactly from what holds there.
+
+    A backend that prints few digits (CBC: 8) reports a level a little off; the
+    rows whose dual is not zero hold at their bound and the columns whose reduced
+    cost is not zero sit at theirs, and solving those equations (least squares,
+    exact for the consistent system of a vertex) gives the level to double
+    precision. ``None`` when the system does not pin it within the backend's
+    precision of the reported value (a degenerate optimum): the caller keeps that.
+    """
+    if result.row_duals is None or result.reduced_costs is None or result.x is None:
+        return None
+    n, m = problem.num_cols, problem.num_rows
+    if n > 2000 or m > 2000:  # a dense solve; large stages keep the reported value
+        return None
+    y, rc, x = result.row_duals, result.reduced_costs, result.x
+    maximise = problem.sense.value == "maximize"
+    scale = max(1.0, float(np.abs(problem.c).max(initial=0.0)))
+    held = np.flatnonzero(_support(y, scale))
+    fixed = _support(rc, scale) | (problem.col_lower == problem.col_upper)
+    value = np.where(
+        np.abs(x - problem.col_lower) <= np.abs(x - problem.col_upper), problem.col_lower, problem.col_upper
+    )
+    value = np.where(fixed, value, x)
+    free = np.flatnonzero(~fixed)
+    if column not in free:
+        return float(value[column])
+    dense = np.zeros((m, n))
+    dense[problem.a_index, np.repeat(np.arange(n), np.diff(problem.a_start))] = problem.a_value
+    at_upper = (y[held] > 0) == maximise
+    bound = np.where(at_upper, problem.row_upper[held], problem.row_lower[held])
+    equal = problem.row_lower[held] == problem.row_upper[held]
+    bound = np.where(equal, problem.row_lower[held], bound)
+    if not np.all(np.isfinite(bound)) or not held.size:
+        return None
+    rhs = bound - dense[held][:, fixed] @ value[fixed]
+    system = dense[held][:, free]
+    solved, *_ = np.linalg.lstsq(system, rhs, rcond=None)
+    k = int(np.searchsorted(free, column))
+    # the equations pin the column when no direction they leave free moves it
+    _, sing, vt = np.linalg.svd(system)
+    rank = int((sing > 1e-10 * max(1.0, float(sing.max(initial=0.0)))).sum())
+    if np.abs(vt[rank:, k]).max(initial=0.0) > 1e-9:
+        return None
+    exact = float(solved[k])
+    residual = float(np.abs(system @ solved - rhs).max(initial=0.0))
+    close = abs(exact - x[column]) <= 100.0 * precision * max(1.0, abs(x[column]))
+    return exact if close and residual <= 1e-9 * max(1.0, float(np.abs(rhs).max(initial=0.0))) else None

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .faces import vertex_value
 from .fill import fill_level, progressive_level
 from .options import SOURCES
 from .stages import Kept, Stages
-from .tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, rounding_margin
+from .tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, LEVEL_EXACT, rounding_margin
 
 __all__ = ["CLOSED_FORM_FROM", "FillResult", "progressive_fill"]
 
@@ -148,14 +149,15 @@ def _completable(
     w: np.ndarray,
     cap: np.ndarray,
     t: float,
+    uncertainty: float,
 ) -> float:
-    """The level, lowered by multiples of the backend's precision until the rules can be met.
+    """The level, lowered by multiples of its uncertainty until the rules can be met.
 
     At most a few feasibility LPs, and only when a row forces money somewhere.
     """
     trial = lower.copy()
     for k in range(8):
-        level = t * (1.0 - stages.precision * (4.0**k - 1.0))
+        level = t * (1.0 - uncertainty * (4.0**k - 1.0))
         trial[idx] = _floors(lower[idx], upper[idx], base, w, cap, level)
         if stages.feasible(trial, upper, kept):
             return level
@@ -269,14 +271,14 @@ def progressive_fill(
             )
             done |= levels >= level_cap * (1 - LEVEL)
         else:
-            level, duals, held = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
+            level, duals, held, uncertainty = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
             if _forcing(stages, kept, lower, upper):
                 level = _project(stages, kept, lower, upper, idx, b, w, c, level)
-                level = _completable(stages, kept, lower, upper, idx, b, w, c, level)
+                level = _completable(stages, kept, lower, upper, idx, b, w, c, level, uncertainty)
             else:
-                # the backend's level is right to its precision: lift it by that much and
-                # bring it back onto the side that binds, so a binding envelope is spent exactly
-                lifted = min(level_top, level * (1.0 + 4.0 * stages.precision))
+                # the level is right to its uncertainty: lift it by that much and bring it
+                # back onto the side that binds, so a binding envelope is spent exactly
+                lifted = min(level_top, level * (1.0 + 4.0 * uncertainty))
                 level = _project(stages, kept, lower, upper, idx, b, w, c, lifted)
             levels = np.full(live.size, level)
             at_top = level >= level_top * (1 - LEVEL)
@@ -313,8 +315,11 @@ def _fill_lp(
     base: np.ndarray,
     w: np.ndarray,
     level_top: float,
-) -> tuple[float, dict[str, float], np.ndarray]:
-    """One LP step: ``max t`` with ``x_i ≥ b_i + t w_i``; the level, envelope duals, held tasks."""
+) -> tuple[float, dict[str, float], np.ndarray, float]:
+    """One LP step: ``max t`` with ``x_i ≥ b_i + t w_i``.
+
+    Returns the level, the envelopes' duals, the held tasks and the level's relative uncertainty.
+    """
     b, x = stages.base(lower, upper, kept)
     t = b.add_variables("level", 1, 0.0, level_top, names=["level"])
     local = np.arange(idx.size)
@@ -329,7 +334,10 @@ def _fill_lp(
     b.set_objective(t, np.ones(1), "maximize")
     problem = b.build()
     result = stages.run(problem)
-    level = min(max(float(result.objective or 0.0), 0.0), level_top)
+    exact = vertex_value(problem, result, int(t[0]), stages.precision)
+    level = min(max(float(result.objective or 0.0) if exact is None else exact, 0.0), level_top)
+    # how far the level may be off: float rounding once recomputed exactly, else the backend's digits
+    uncertainty = LEVEL_EXACT if exact is not None else stages.precision
     if level >= level_top * (1.0 - 4.0 * stages.precision):  # the top, as the backend's digits show it
         level = level_top
     duals: dict[str, float] = {}
@@ -339,4 +347,4 @@ def _fill_lp(
         held = -y[coverage] * w > DUAL_SUPPORT
         envelope = problem.rows_of("envelope")
         duals = {s: max(0.0, float(y[r])) for s, r in zip(SOURCES, envelope, strict=True)}
-    return level, duals, held
+    return level, duals, held, uncertainty

@@ -111,7 +111,9 @@ class Stages:
         self.precision = precision
         self.solves = 0
 
-    def base(self, lower: np.ndarray, upper: np.ndarray, kept: Kept) -> tuple[ProblemBuilder, np.ndarray]:
+    def base(
+        self, lower: np.ndarray, upper: np.ndarray, kept: Kept, *, room: float = 1.0
+    ) -> tuple[ProblemBuilder, np.ndarray]:
         """A problem with every task's column, the envelopes, the hard rows and the kept optima."""
         inst = self.inst
         b = ProblemBuilder()
@@ -122,7 +124,7 @@ class Stages:
             inst.source,
             x,
             np.ones(inst.n),
-            spend - row_slack(spend, self.precision),
+            spend - row_slack(spend, self.precision) * room,
             inst.envelope,
             names=[f"envelope {s}" for s in SOURCES],
             num_rows=len(SOURCES),
@@ -136,7 +138,7 @@ class Stages:
                 np.zeros(nz.size, int),
                 x[nz],
                 row.coef[nz],
-                low - row_slack(np.array([low]), self.precision)[0],
+                low - row_slack(np.array([low]), self.precision)[0] * room,
                 high,
                 names=[f"{row.family} {k}: {row.name}"],
                 num_rows=1,
@@ -156,9 +158,13 @@ class Stages:
             )
         return result
 
-    def feasible(self, lower: np.ndarray, upper: np.ndarray, kept: Kept) -> bool:
-        """Whether the rules can all be met within these bounds (an LP with no objective)."""
-        b, x = self.base(lower, upper, kept)
+    def feasible(self, lower: np.ndarray, upper: np.ndarray, kept: Kept, *, strict: bool = False) -> bool:
+        """Whether the rules can all be met within these bounds (an LP with no objective).
+
+        ``strict``: with half the room below ``≥`` sides, so that a yes holds for the
+        stage problems, which have all of it, whatever the backend's tolerance.
+        """
+        b, x = self.base(lower, upper, kept, room=0.5 if strict else 1.0)
         b.set_objective(x[:0], np.zeros(0), "minimize")
         result, _ = solve_without_fixed(b.build(), self.solver)
         self.solves += 1

@@ -18,6 +18,7 @@ __all__ = [
     "HOLD",
     "HOLD_RELATIVE",
     "LEVEL",
+    "LEVEL_EXACT",
     "REPORT",
     "hold_slack",
     "kept_slack",
@@ -37,6 +38,10 @@ FREE = 1e-9
 
 #: A level within this (relative) of its cap has reached the cap.
 LEVEL = 1e-12
+
+#: Relative uncertainty of a level recomputed exactly from the equations that hold at
+#: the optimum (``faces.vertex_value``): float rounding, whatever the backend's digits.
+LEVEL_EXACT = 1e-9
 
 #: A coverage row whose share of the level's dual, ``-y_i w_i`` (they add up to 1),
 #: exceeds this holds in every optimum: complementary slackness with that dual.
