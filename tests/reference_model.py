@@ -86,9 +86,9 @@ def _solve(
     """Solve one small dense LP with HiGHS; (optimal?, objective, column values)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    # HiGHS keeps one thread scheduler per process: a run with another thread count than
-    # the library's (one thread) would make the library's later runs return kError
-    h.setOptionValue("threads", 1)
+    # the thread count is left as the process has it, as the library leaves it: HiGHS keeps
+    # one thread scheduler per process, and setting another count after a run makes later
+    # runs return kError
     n = len(cost)
     lp = highspy.HighsLp()
     lp.num_col_ = n
