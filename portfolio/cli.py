@@ -282,7 +282,7 @@ def _optimize(args: argparse.Namespace) -> int:
             f"{label:<28}{format_vnd(row['demand'], 2):>16}{format_vnd(row['planned'], 2):>16}"
             f"{format_vnd(row['allocated'], 2):>16}{row['coverage']:>10.4f}"
         )
-    _write_outputs(allocation, outputs, args.appendix)
+    _write_outputs(allocation, outputs)
     return 0
 
 
@@ -301,7 +301,7 @@ def _check_outputs(
     return outputs
 
 
-def _write_outputs(allocation: object, outputs: list[Path], appendix: str | None) -> None:
+def _write_outputs(allocation: object, outputs: list[Path]) -> None:
     from .model import Allocation
 
     assert isinstance(allocation, Allocation)
@@ -311,9 +311,8 @@ def _write_outputs(allocation: object, outputs: list[Path], appendix: str | None
             allocation.to_csv(str(out))
         elif suffix == ".xlsx":
             from .export import allocation_to_excel
-            from .readers import read_appendix
 
-            allocation_to_excel(allocation, out, tasks=read_appendix(appendix))
+            allocation_to_excel(allocation, out)  # with the tasks the allocation kept
         else:
             import matplotlib
 

@@ -89,8 +89,9 @@ class _Context:
 def _first_year(allocation: Allocation) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The table and the reasons of the plan year, row for row."""
     year = allocation.years[0]
-    table, reasons = allocation.table, allocation.reasons
-    return table[table["year"] == year], reasons[reasons["year"] == year]
+    reasons = allocation.reasons
+    of_year = reasons.index.get_level_values("year") == year
+    return allocation.year_table(year), reasons[of_year].droplevel("year")
 
 
 def _context(allocation: Allocation, table: pd.DataFrame) -> _Context:

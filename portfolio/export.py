@@ -150,14 +150,14 @@ def rounded_table(
 def _shown_tasks(allocation: Allocation, tasks: TaskList, decimals: int) -> pd.DataFrame:
     """Per task and year, in document order: demand, planned, allocated, difference as shown."""
     order = {task_id: position for position, task_id in enumerate(tasks.ids)}
-    ids = [str(i) for i in allocation.table.index]
+    ids = [str(i) for i in allocation.table.index.get_level_values("id")]
     unknown, absent = sorted(set(ids) - set(order)), sorted(set(order) - set(ids))
     if unknown or absent:
         raise ValueError(
             "the allocation was not computed from these tasks: not in the tasks "
             f"{unknown[:5]}, not in the allocation {absent[:5]}"
         )
-    frame = allocation.table.reset_index(names="id")
+    frame = allocation.table.reset_index()
     frame["id"] = ids
     frame["_position"] = [order[i] for i in ids]
     frame = frame.sort_values(["year", "_position"], kind="stable").reset_index(drop=True)
@@ -194,7 +194,6 @@ def _coverage(frame: pd.DataFrame) -> object:
 
 def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -> Rows:
     multi = len(allocation.years) > 1
-    table = allocation.table
     heads = ["Nhu cầu (demand)", f"Dự kiến phân bổ {allocation.years[0]} (planned)", OPTIMIZED_HEADER]
     heads += [DIFFERENCE_HEADER, "Mức đáp ứng % (coverage %)"]
     lead = ["Năm (year)"] if multi else []
@@ -221,7 +220,7 @@ def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -
     tiers["difference"] = np.round(tiers["allocated"] - tiers["planned"], decimals) + 0.0
     for year in allocation.years:
         of_year = tiers["year"] == year
-        in_year = table[table["year"] == year]
+        in_year = allocation.year_table(year)
         for source in dict.fromkeys(tiers.loc[of_year, "funding_source"].tolist()):
             mask = of_year & (tiers["funding_source"] == source)
             in_source = in_year[in_year["funding_source"] == source]
@@ -236,7 +235,7 @@ def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -
     rows.append([*lead, "Nhóm (group)", "Tên nhóm (group name)", "Nguồn vốn (funding source)", *heads])
     for year in allocation.years:
         of_year = shown[shown["year"] == year]
-        in_year = table[table["year"] == year]
+        in_year = allocation.year_table(year)
         for group in dict.fromkeys(of_year["group"].tolist()):
             members = of_year[of_year["group"] == group]
             source = str(members["funding_source"].iloc[0])
@@ -328,7 +327,7 @@ def allocation_to_excel(
         The ``.xlsx`` file, written atomically; equal inputs give equal bytes.
     tasks
         The tasks the allocation was computed from (a :class:`TaskList` or a
-        path); by default the bundled appendix.
+        path); by default the allocation's own (:attr:`Allocation.tasks`).
     decimals
         Digits shown after the decimal mark. At ``2`` the group sheets show every
         figure of the document exactly, and :func:`portfolio.read_appendix`
@@ -352,7 +351,7 @@ def allocation_to_excel(
 
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
-    task_list = load_tasks(tasks)
+    task_list = allocation.tasks if tasks is None else load_tasks(tasks)
     shown = _shown_tasks(allocation, task_list, decimals)
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
     optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
@@ -379,7 +378,7 @@ def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        ``per_task.csv`` (:attr:`Allocation.table`, index as column ``id``),
+        ``per_task.csv`` (:attr:`Allocation.table`, its index as the columns ``year``, ``id``),
         ``by_agency.csv``, ``by_group.csv``, ``by_tier.csv`` (index levels first),
         floats at full precision so that ``pandas.read_csv`` gives them back.
     """
@@ -387,7 +386,7 @@ def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tables = {"per_task": allocation.table.rename_axis("id"), "by_agency": allocation.by_agency()}
+    tables = {"per_task": allocation.table, "by_agency": allocation.by_agency()}
     tables.update(by_group=allocation.by_group(), by_tier=allocation.by_tier())
     paths = [folder / f"{name}.csv" for name in tables]
     for path, frame in zip(paths, tables.values(), strict=True):

@@ -195,7 +195,7 @@ def _by_optimize(
         reason = ""
         try:
             allocation = optimize(tasks, **{**run, "budget": budget})
-            table = allocation.table[allocation.table["year"] == allocation.years[0]]
+            table = allocation.year_table()
         except (InfeasibleError, SolveError) as exc:
             if raise_on_failure:
                 raise

@@ -54,11 +54,8 @@ def _tier_color(tier: int) -> str:
 
 
 def _year_table(allocation: Allocation, year: int | None) -> tuple[pd.DataFrame, int]:
-    year = allocation.years[0] if year is None else int(year)
-    if year not in allocation.years:
-        raise ValueError(f"year {year} is not in the allocation's years {allocation.years}")
-    table = allocation.table
-    return table[table["year"] == year], year
+    table = allocation.year_table(year)  # raises ValueError for a year not in the allocation
+    return table, allocation.years[0] if year is None else int(year)
 
 
 def _short(text: str, width: int) -> str:

@@ -373,7 +373,7 @@ def compare(
     base = derive(task_list, next((s.plan_year for s in items if s.plan_year), 2024))
     parts = [base.assign(scenario="planned", value=base["planned"])]
     for name, allocation in allocations.items():
-        table = allocation.table[allocation.table["year"] == allocation.years[0]]
+        table = allocation.year_table()
         parts.append(table.assign(scenario=name, value=table["allocated"]))
     long = pd.concat(parts).rename_axis("id").reset_index()
     long["agency_key"] = [normalize_name(a) for a in long["agency"]]

@@ -22,7 +22,7 @@ def why(frame: pd.DataFrame, task: str) -> str:
 
 
 def check_complete(frame: pd.DataFrame, allocation: pf.Allocation) -> None:
-    table = allocation.table[allocation.table["year"] == allocation.years[0]]
+    table = allocation.year_table()
     assert list(frame.columns) == ["planned", "allocated", "difference", "tier", "reason"]
     assert frame.index.tolist() == table.index.tolist()
     differs = frame["difference"].abs() > 0.5
@@ -114,7 +114,7 @@ def test_lock_deferral_and_agency_cap(tasks: pf.TaskList) -> None:
     assert why(frame, "C1").startswith("deferred by the scenario (hoãn): nothing in 2024")
     assert why(frame, "D4") == "as planned"  # planned 0, deferred: no difference
     # A11 (lease, 1.761,8) + B29 (finishing, 2.041) leave 1.197,2 of the cap for B28
-    assert allocation.table.loc["B28", "allocated"] == pytest.approx(5000 - 1761.8 - 2041, abs=1e-6)
+    assert allocation.task("B28").loc[2024, "allocated"] == pytest.approx(5000 - 1761.8 - 2041, abs=1e-6)
     assert "agency cap of Sở Y tế binds: its total is held at 5.000" in why(frame, "B28")
     assert "analyst constraint 'B25 + B36 <= 5000' binds" in why(frame, "B25")
     assert "agency cap" not in why(frame, "A11")  # a commitment is not held back

@@ -136,7 +136,7 @@ def test_group_sheet_subtotals_equal_shown_rows(which: str, request: pytest.Fixt
 
 
 def test_difference_and_optimized_columns(allocation: Allocation, workbook: Path) -> None:
-    first = allocation.table
+    first = allocation.year_table()
     exact_of = first["allocated"].to_dict()
     totals: dict[str, float] = {}
     for group in GROUPS:
@@ -225,7 +225,7 @@ def test_plan_sheet(plan: Allocation, plan_workbook: Path) -> None:
         if row[0]:
             group_sums += values
             shown_first[str(row[0])] = values[0]
-            exact = float(plan.table[plan.table["year"] == plan.years[0]].loc[row[0], "allocated"])
+            exact = float(plan.year_table().loc[row[0], "allocated"])
             assert abs(values[0] - exact) < 1
         elif str(row[2]).startswith("Cộng nhóm"):
             assert list(values) == list(group_sums)

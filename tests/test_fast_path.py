@@ -122,7 +122,7 @@ def test_water_fill_equals_optimize_on_synthetic_portfolios() -> None:
             mine = derived["funding_source"] == source
             demand, tier = derived.loc[mine, "annual_demand"].to_numpy(), derived.loc[mine, "tier"].to_numpy()
             x, levels = water_fill(demand, tier, budget[source])
-            assert _close(allocation.table.loc[mine, "allocated"].to_numpy(), x)
+            assert _close(allocation.year_table().loc[mine, "allocated"].to_numpy(), x)
             for tier, level in levels.items():
                 if derived.loc[mine & (derived["tier"] == tier), "annual_demand"].sum() > 0:
                     assert abs(allocation.levels[(source, 2024, tier)] - level) <= TOL

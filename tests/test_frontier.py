@@ -66,7 +66,7 @@ def test_closed_form_equals_the_ladder_at_random_envelopes(tasks: pf.TaskList, s
         allocation = pf.optimize(tasks, budget={source: float(envelope)})
         for t, level in levels.items():
             assert allocation.levels[(source, 2024, t)] == pytest.approx(level, abs=1e-6), (envelope, t)
-        solved = allocation.table.loc[mine.index, "allocated"].to_numpy(float)
+        solved = allocation.year_table().loc[mine.index, "allocated"].to_numpy(float)
         assert np.abs(solved - x).max() < 1e-3
 
 

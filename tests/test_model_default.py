@@ -33,7 +33,7 @@ def test_envelopes_spent_to_the_last_cent(default_allocation: pf.Allocation) -> 
 
 
 def test_investment(default_allocation: pf.Allocation) -> None:
-    table = default_allocation.table
+    table = default_allocation.year_table()
     assert table.loc["D1", "allocated"] == pytest.approx(48201, abs=1e-6)
     assert table.loc["D2", "allocated"] == pytest.approx(15618, abs=1e-6)
     level = default_allocation.levels[("investment", 2024, 4)]
@@ -61,7 +61,7 @@ def test_hand_computed_small_case() -> None:
         {"id": "C1", "approved": 10, "start_year": 2024, "end_year": 2024},  # tier 4, d = 10
     )
     allocation = pf.optimize(tasks, budget={"recurrent": 80})
-    x = allocation.table["allocated"]
+    x = allocation.year_table()["allocated"]
     # 80 − 10 (lease) − 40 (finishing) = 30 for tier 3 demanding 60: λ = 0.5
     assert x.to_dict() == pytest.approx({"A1": 10, "B1": 40, "B2": 20, "B3": 10, "C1": 0}, abs=1e-6)
     assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(0.5)
@@ -73,7 +73,7 @@ def test_surplus_reaches_new_tasks() -> None:
         {"id": "C1", "approved": 20, "start_year": 2024, "end_year": 2025},
         {"id": "C2", "approved": 30, "start_year": 2024, "end_year": 2024},
     )
-    x = pf.optimize(tasks, budget={"recurrent": 60}).table["allocated"]
+    x = pf.optimize(tasks, budget={"recurrent": 60}).year_table()["allocated"]
     # tier 4 demand 10 + 30 = 40, 20 left: λ = 0.5
     assert x.to_dict() == pytest.approx({"B1": 40, "C1": 5, "C2": 15}, abs=1e-6)
 
@@ -91,7 +91,7 @@ def test_commitments_above_the_envelope_is_an_error() -> None:
 
 def test_sensitivity_of_the_default(default_allocation: pf.Allocation) -> None:
     table = default_allocation.sensitivity()
-    recurrent = table.loc["recurrent"]
+    recurrent = table.loc[("recurrent", 2024)]
     assert recurrent["rationed_tier"] == 3
     assert recurrent["value_per_million"] == pytest.approx(1 / 266884, rel=1e-6)
     assert recurrent["holds_until"] == pytest.approx(332401 + (1 - 0.32229926) * 266884, rel=1e-6)

@@ -15,22 +15,21 @@ def plan() -> pf.Allocation:
 def test_one_row_per_task_and_year(plan: pf.Allocation) -> None:
     assert plan.years == [2024, 2025, 2026]
     assert len(plan.table) == 81 * 3
-    assert set(plan.table["year"]) == {2024, 2025, 2026}
+    assert set(plan.table.index.get_level_values("year")) == {2024, 2025, 2026}
 
 
 def test_first_year_is_the_single_year_answer(plan: pf.Allocation, default_allocation: pf.Allocation) -> None:
-    first = plan.table[plan.table["year"] == 2024]["allocated"]
-    single = default_allocation.table["allocated"]
+    first = plan.year_table(2024)["allocated"]
+    single = default_allocation.year_table()["allocated"]
     # the only difference: new starts that cannot be completed are not started
     same = first.index.difference(["D3", "D4"])
     assert (first[same] - single[same]).abs().max() < 1e-6
 
 
 def test_leases_paid_every_contract_year(plan: pf.Allocation) -> None:
-    table = plan.table
-    a3 = table.loc["A3"].set_index("year")["allocated"]  # 2024-2026
+    a3 = plan.task("A3")["allocated"]  # 2024-2026
     assert a3.tolist() == pytest.approx([1645 / 3] * 3)
-    a4 = table.loc["A4"].set_index("year")["allocated"]  # 2023-2025
+    a4 = plan.task("A4")["allocated"]  # 2023-2025
     assert a4.tolist() == pytest.approx([4300, 4300, 0])
 
 
@@ -41,14 +40,14 @@ def test_envelopes_respected_each_year(plan: pf.Allocation) -> None:
 
 
 def test_continuing_tasks_never_exceed_their_need(plan: pf.Allocation, tasks: pf.TaskList) -> None:
-    total = plan.table[plan.table["kind"] == "continuing"].groupby(level=0)["allocated"].sum()
+    total = plan.table[plan.table["kind"] == "continuing"].groupby(level="id")["allocated"].sum()
     derived = pf.derive(tasks)
     assert (total <= derived.loc[total.index, "remaining_need"] + 1e-4).all()
 
 
 def test_new_starts_are_funded_to_their_schedule(plan: pf.Allocation, tasks: pf.TaskList) -> None:
     table = plan.table
-    total = table[table["kind"] == "new"].groupby(level=0)["allocated"].sum()
+    total = table[table["kind"] == "new"].groupby(level="id")["allocated"].sum()
     derived = pf.derive(tasks)
     for task_id, received in total.items():
         if received <= 1e-6:

@@ -63,7 +63,7 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 def test_envelope_and_bounds_respected(tasks: pf.TaskList, share: float) -> None:
     d = pf.derive(tasks)
     envelope = commitments(tasks) + share * float(d["annual_demand"].sum())
-    table = pf.optimize(tasks, budget={"recurrent": envelope}).table
+    table = pf.optimize(tasks, budget={"recurrent": envelope}).year_table()
     assert table["allocated"].sum() <= envelope + 1e-6
     assert (table["allocated"] >= -1e-9).all()
     assert (table["allocated"] <= table["demand"] + 1e-6).all()
@@ -93,9 +93,9 @@ def test_row_order_and_solver_do_not_matter(tasks: pf.TaskList, share: float, rn
     envelope = commitments(tasks) + share * float(d["annual_demand"].sum())
     shuffled = list(tasks.tasks)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
-    a = pf.optimize(tasks, budget={"recurrent": envelope}).table["allocated"]
-    b = pf.optimize(pf.TaskList(tuple(shuffled)), budget={"recurrent": envelope}).table["allocated"]
-    c = pf.optimize(tasks, budget={"recurrent": envelope}, solver="cbc").table["allocated"]
+    a = pf.optimize(tasks, budget={"recurrent": envelope}).year_table()["allocated"]
+    b = pf.optimize(pf.TaskList(tuple(shuffled)), budget={"recurrent": envelope}).year_table()["allocated"]
+    c = pf.optimize(tasks, budget={"recurrent": envelope}, solver="cbc").year_table()["allocated"]
     assert np.allclose(a.sort_index(), b.sort_index(), rtol=1e-6, atol=1e-6)
     assert np.allclose(a, c, rtol=1e-6, atol=1e-3)
 

@@ -22,12 +22,13 @@ def three_continuing() -> pf.TaskList:
 
 def test_equal_awards_by_hand() -> None:
     # demands 5, 40, 50 with 45 to share: 5 + 2a = 45 -> a = 20
-    x = pf.optimize(three_continuing(), budget={"recurrent": 45}, rule="equal_awards").table["allocated"]
+    allocation = pf.optimize(three_continuing(), budget={"recurrent": 45}, rule="equal_awards")
+    x = allocation.year_table()["allocated"]
     assert x.to_dict() == pytest.approx({"B1": 5, "B2": 20, "B3": 20}, abs=1e-6)
 
 
 def test_proportional_by_hand() -> None:
-    x = pf.optimize(three_continuing(), budget={"recurrent": 47.5}).table["allocated"]
+    x = pf.optimize(three_continuing(), budget={"recurrent": 47.5}).year_table()["allocated"]
     assert x.to_dict() == pytest.approx({"B1": 2.5, "B2": 20, "B3": 25}, abs=1e-6)
 
 
@@ -39,9 +40,9 @@ def test_weighted_by_hand() -> None:
     # demand 40 each, four pieces of 10 with values w·(1, .75, .5, .25):
     # B1 (w=3): 3, 2.25, 1.5, .75; B2 (w=1): 1, .75, .5, .25 -> 40 buys B1 30 and B2 10
     allocation = pf.optimize(tasks, budget={"recurrent": 40}, rule="weighted", weights={"B1": 3})
-    assert allocation.table["allocated"].to_dict() == pytest.approx({"B1": 30, "B2": 10}, abs=1e-6)
+    assert allocation.year_table()["allocated"].to_dict() == pytest.approx({"B1": 30, "B2": 10}, abs=1e-6)
     # diminishing returns: with equal weights neither task is left at zero
-    even = pf.optimize(tasks, budget={"recurrent": 40}, rule="weighted").table["allocated"]
+    even = pf.optimize(tasks, budget={"recurrent": 40}, rule="weighted").year_table()["allocated"]
     assert even.min() >= 10 - 1e-6
 
 
@@ -61,14 +62,14 @@ def test_closest_to_plan_by_hand() -> None:
     )
     allocation = pf.optimize(tasks, budget={"recurrent": 80}, rule="closest_to_plan")
     # the lease needs 6 more than planned; the cut falls on the lowest tier first
-    assert allocation.table["allocated"].to_dict() == pytest.approx(
+    assert allocation.year_table()["allocated"].to_dict() == pytest.approx(
         {"A1": 10, "B1": 40, "B2": 30, "C1": 0}, abs=1e-6
     )
 
 
 def test_closest_to_plan_on_the_appendix_keeps_commitments() -> None:
     allocation = pf.optimize(rule="closest_to_plan")
-    table = allocation.table
+    table = allocation.year_table()
     tier1 = table[table["tier"] == 1]
     assert (tier1["allocated"] - tier1["demand"]).abs().max() < 1e-6
     assert abs(table["allocated"].sum() - 398791) < 0.05
@@ -78,7 +79,7 @@ def test_closest_to_plan_on_the_appendix_keeps_commitments() -> None:
 
 def test_must_fund() -> None:
     allocation = pf.optimize(must_fund=["C3"])
-    assert allocation.table.loc["C3", "allocated"] == pytest.approx(4000)
+    assert allocation.year_table().loc["C3", "allocated"] == pytest.approx(4000)
     assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(
         (AFTER_TIERS_1_2 - 4000) / TIER3, rel=1e-6
     )
@@ -86,7 +87,7 @@ def test_must_fund() -> None:
 
 def test_locked() -> None:
     allocation = pf.optimize(locked={"B38": 50000})
-    table = allocation.table
+    table = allocation.year_table()
     assert table.loc["B38", "allocated"] == pytest.approx(50000)
     others = TIER3 - 237540.666667
     assert table.loc["B12", "coverage"] == pytest.approx(1.0)
@@ -96,7 +97,7 @@ def test_locked() -> None:
 
 def test_deferred() -> None:
     allocation = pf.optimize(deferred=["B38"])
-    assert allocation.table.loc["B38", "allocated"] == 0
+    assert allocation.year_table().loc["B38", "allocated"] == 0
     left = AFTER_TIERS_1_2 - (TIER3 - 237540.666667)
     assert allocation.levels[("recurrent", 2024, 4)] == pytest.approx(left / TIER4, rel=1e-6)
     assert "deferred" in allocation.notes["B38"]
@@ -105,7 +106,7 @@ def test_deferred() -> None:
 def test_agency_cap() -> None:
     agency = "Sở Tài nguyên và Môi trường"
     allocation = pf.optimize(agency_caps={agency: 50000})
-    table = allocation.table
+    table = allocation.year_table()
     assert table.loc[table["agency"] == agency, "allocated"].sum() == pytest.approx(50000, abs=1e-4)
     assert table.loc["B37", "allocated"] == pytest.approx(14246)  # tier 2 in full
     for task_id in ("B12", "B25", "B27", "B28"):  # the rest of tier 3 is no longer rationed
@@ -114,13 +115,13 @@ def test_agency_cap() -> None:
 
 def test_agency_floor() -> None:
     allocation = pf.optimize(agency_floors={"Sở Y tế": 20000})
-    table = allocation.table
+    table = allocation.year_table()
     assert table.loc[table["agency"] == "Sở Y tế", "allocated"].sum() >= 20000 - 1e-4
 
 
 def test_string_constraint() -> None:
     allocation = pf.optimize(constraints=["C >= 5.000"])
-    table = allocation.table
+    table = allocation.year_table()
     assert table.loc[table["group"] == "C", "allocated"].sum() == pytest.approx(5000, abs=1e-4)
     assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(
         (AFTER_TIERS_1_2 - 5000) / TIER3, rel=1e-6
@@ -128,7 +129,7 @@ def test_string_constraint() -> None:
 
 
 def test_seed_share_matches_the_documents_two_percent() -> None:
-    table = pf.optimize(seed_share=0.02).table
+    table = pf.optimize(seed_share=0.02).year_table()
     assert table.loc["C1", "allocated"] == pytest.approx(500)  # the document's 500 (2,0%)
     assert table.loc["C12", "allocated"] == pytest.approx(160)  # the document's 160
     assert table.loc["C10", "allocated"] == pytest.approx(217.7)  # the document rounds to 218
@@ -140,23 +141,23 @@ def test_pacing() -> None:
         {"id": "B2", "approved": 30, "end_year": 2026},
     )
     # d = 30 and 10; with κ = 2 a task may take 60 and 20
-    table = pf.optimize(tasks, budget={"recurrent": 70}, pacing=2).table
+    table = pf.optimize(tasks, budget={"recurrent": 70}, pacing=2).year_table()
     assert table["allocated"].sum() == pytest.approx(70)
     assert (table["allocated"] <= 2 * table["demand"] + 1e-6).all()
     assert table.loc["B1", "allocated"] > 30
 
 
 def test_all_or_nothing_new_investment() -> None:
-    table = pf.optimize(all_or_nothing=True).table
+    table = pf.optimize(all_or_nothing=True).year_table()
     assert table.loc["D3", "allocated"] == 0 and table.loc["D4", "allocated"] == 0
-    more = pf.optimize(all_or_nothing=True, budget={"investment": 86390}).table
+    more = pf.optimize(all_or_nothing=True, budget={"investment": 86390}).year_table()
     assert more.loc["D3", "allocated"] == pytest.approx(20000)  # fits in 22.571
     assert more.loc["D4", "allocated"] == 0  # 26.688 does not
 
 
 def test_custom_ladder() -> None:
     allocation = pf.optimize(tiers={"new": 2})
-    table = allocation.table
+    table = allocation.year_table()
     tier2 = table[(table["tier"] == 2) & (table["funding_source"] == "recurrent")]
     level = allocation.levels[("recurrent", 2024, 2)]
     assert level < 1
@@ -190,14 +191,14 @@ def test_agency_suggestion() -> None:
 
 @pytest.mark.parametrize("rule", ["proportional", "equal_awards", "weighted", "closest_to_plan"])
 def test_backends_agree_on_every_rule(rule: str) -> None:
-    a = pf.optimize(rule=rule).table["allocated"]
-    b = pf.optimize(rule=rule, solver="cbc").table["allocated"]
+    a = pf.optimize(rule=rule).year_table()["allocated"]
+    b = pf.optimize(rule=rule, solver="cbc").year_table()["allocated"]
     assert ((a - b).abs() <= 1e-6 * a.abs().clip(lower=1) + 5e-3).all()
 
 
 def test_a_cap_holds_its_agency_and_the_rest_of_the_tier_rises_together() -> None:
     allocation = pf.optimize(agency_caps={"Sở Y tế": 5000})
-    table = allocation.table
+    table = allocation.year_table()
     # Sở Y tế: A11 1.761,8 (lease) + B29 2.041 (finishing) leave 1.197,2 for B28 under the cap
     assert table.loc["B28", "allocated"] == pytest.approx(1197.2, abs=1e-6)
     others = ["B12", "B25", "B27", "B36", "B38"]
@@ -210,11 +211,11 @@ def test_a_cap_holds_its_agency_and_the_rest_of_the_tier_rises_together() -> Non
 
 def test_weighted_ties_are_shared_in_proportion_to_demand() -> None:
     # equal weights: the utility cannot tell the tasks apart, so the tier is shared proportionally
-    table = pf.optimize(rule="weighted").table
+    table = pf.optimize(rule="weighted").year_table()
     tier3 = table[(table["tier"] == 3) & (table["funding_source"] == "recurrent")]
     assert (tier3["coverage"] - tier3["coverage"].iloc[0]).abs().max() < 1e-7
-    weighted = pf.optimize(rule="weighted", weights={"B38": 3}, solver="cbc").table
-    again = pf.optimize(rule="weighted", weights={"B38": 3}).table
+    weighted = pf.optimize(rule="weighted", weights={"B38": 3}, solver="cbc").year_table()
+    again = pf.optimize(rule="weighted", weights={"B38": 3}).year_table()
     # CBC's 8 significant digits leave the utility row a little room (docs/model.md)
     gap = (weighted["allocated"] - again["allocated"]).abs()
     assert (gap <= 1e-6 * again["allocated"].abs() + 0.05).all()

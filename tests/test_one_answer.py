@@ -23,7 +23,7 @@ TOLERANCE = 0.01  # million VND, per task
 
 def _allocate(tasks: pf.TaskList, **options: object) -> dict[str, float] | str:
     try:
-        table = pf.optimize(tasks, **options).table  # type: ignore[arg-type]
+        table = pf.optimize(tasks, **options).year_table()  # type: ignore[arg-type]
     except pf.InfeasibleError:
         return "infeasible"
     return {str(k): float(v) for k, v in table["allocated"].items()}
@@ -68,9 +68,9 @@ def test_the_same_allocation_on_every_backend_and_row_order(
 
 def _agree(tasks: pf.TaskList, **options: object) -> pd.Series:
     runs = [
-        pf.optimize(tasks, **options).table["allocated"],  # type: ignore[arg-type]
-        pf.optimize(tasks, solver="cbc", **options).table["allocated"],  # type: ignore[arg-type]
-        pf.optimize(_shuffled(tasks, 1), **options).table["allocated"],  # type: ignore[arg-type]
+        pf.optimize(tasks, **options).year_table()["allocated"],  # type: ignore[arg-type]
+        pf.optimize(tasks, solver="cbc", **options).year_table()["allocated"],  # type: ignore[arg-type]
+        pf.optimize(_shuffled(tasks, 1), **options).year_table()["allocated"],  # type: ignore[arg-type]
     ]
     for other in runs[1:]:
         assert (runs[0] - other.loc[runs[0].index]).abs().max() <= TOLERANCE

@@ -74,7 +74,7 @@ def test_import_portfolio_does_not_load_matplotlib() -> None:
 def test_plot_tasks_dumbbells(allocation: Allocation, ax: Axes) -> None:
     assert plot_tasks(allocation, ax=ax) is ax
     lines = {str(line.get_gid()): line for line in ax.get_lines() if line.get_gid()}
-    table = allocation.table
+    table = allocation.year_table()
     planned, allocated, tier = (table[c].to_dict() for c in ("planned", "allocated", "tier"))
     assert set(lines) == set(table.index)
     for task_id, line in lines.items():
@@ -110,7 +110,8 @@ def test_plot_tasks_tiers_and_new_figure(allocation: Allocation) -> None:
     ax = plot_tasks(allocation, tiers=[3], scale="linear")
     try:
         ids = {line.get_gid() for line in ax.get_lines() if line.get_gid()}
-        assert ids == set(allocation.table.index[allocation.table["tier"] == 3])
+        table = allocation.year_table()
+        assert ids == set(table.index[table["tier"] == 3])
         assert ax.get_xscale() == "linear"
     finally:
         _close(ax)

@@ -16,7 +16,7 @@ from portfolio.model.instance import build_instance
 from portfolio.model.ladder import solve_ladder
 from portfolio.model.reasons import LABELS, row_table, task_reasons
 
-COLUMNS = ["year", "lower_reason", "upper_reason", "held_by", "row"]
+COLUMNS = ["lower_reason", "upper_reason", "held_by", "row"]
 PLAN = {"years": 3, "budget": {"recurrent": 450000, "investment": 90000}}
 SCENARIOS: dict[str, dict[str, Any]] = {
     "default": {},
@@ -37,8 +37,7 @@ def runs(tasks: pf.TaskList) -> dict[str, pf.Allocation]:
 
 
 def codes(allocation: pf.Allocation, task: str, year: int = 2024) -> tuple[str, str, str, str]:
-    reasons = allocation.reasons
-    row = reasons[reasons["year"] == year].loc[task]
+    row = allocation.reasons.loc[(year, task)]
     return row["lower_reason"], row["upper_reason"], row["held_by"], row["row"]
 
 
@@ -47,7 +46,7 @@ def test_one_row_of_reasons_per_row_of_the_table(runs: dict[str, pf.Allocation])
         reasons, table = allocation.reasons, allocation.table
         assert list(reasons.columns) == COLUMNS
         assert reasons.index.tolist() == table.index.tolist()
-        assert (reasons["year"].to_numpy() == table["year"].to_numpy()).all()
+        assert list(reasons.index.names) == list(table.index.names) == ["year", "id"]
         assert set(reasons["lower_reason"]) <= {c.value for c in LowerReason}
         assert set(reasons["upper_reason"]) <= {c.value for c in UpperReason}
         assert set(reasons["held_by"]) <= {c.value for c in HeldBy}
@@ -86,7 +85,7 @@ def test_options(runs: dict[str, pf.Allocation]) -> None:
     assert codes(seeded, "B28") == ("must_fund", "demand", "lower", "")
     # 2% of C2's remaining need 180.000 = 3.600, and nothing more: the envelope is spent
     assert codes(seeded, "C2") == ("seed", "demand", "lower", "")
-    assert seeded.table.loc["C2", "allocated"] == pytest.approx(3600)
+    assert seeded.year_table().loc["C2", "allocated"] == pytest.approx(3600)
     assert seeded.notes["C2"] == ["seed share 2,00% of its need"]
 
 
@@ -94,7 +93,7 @@ def test_pacing_with_a_large_envelope(runs: dict[str, pf.Allocation]) -> None:
     paced = runs["pacing"]
     # B12's pacing cap 1,5 × 2.039,5 is below its remaining need; the envelope stops it above demand
     assert codes(paced, "B12") == ("none", "pacing", "envelope", "envelope recurrent")
-    row = paced.table.loc["B12"]
+    row = paced.task("B12").loc[2024]
     assert row["demand"] < row["allocated"] < row["upper"]
     assert codes(paced, "B1") == ("none", "demand", "upper", "")  # finishing: κ·d above its need
     assert codes(paced, "A14") == ("commitment", "demand", "lower", "")  # a lease is paid its payment
@@ -104,7 +103,7 @@ def test_pacing_up_to_the_remaining_need(tasks: pf.TaskList) -> None:
     # B28 has 24.353 left over 2 years: κ = 2 allows its whole remaining need
     a = pf.optimize(tasks, pacing=2.0, budget={"recurrent": 2_000_000})
     assert codes(a, "B28") == ("none", "remaining_need", "upper", "")
-    assert a.table.loc["B28", "upper"] == pytest.approx(24353)
+    assert a.year_table().loc["B28", "upper"] == pytest.approx(24353)
 
 
 def test_rows_hold_tasks(runs: dict[str, pf.Allocation]) -> None:
@@ -139,12 +138,12 @@ def test_not_started_in_a_plan(runs: dict[str, pf.Allocation]) -> None:
     assert not not_started.empty
     assert (not_started["upper_reason"] == "not_started").all()
     # the same tasks in every year, all of them new, none with money
-    by_year = not_started.groupby("year").apply(lambda f: frozenset(f.index))
+    by_year = not_started.groupby("year").apply(lambda f: frozenset(f.index.get_level_values("id")))
     assert by_year.index.tolist() == [2024, 2025, 2026] and by_year.nunique() == 1
     assert (plan.table.loc[not_started.index, "kind"] == "new").all()
     assert (plan.table.loc[reasons["held_by"] == "not_started", "allocated"] == 0).all()
     assert codes(plan, "A14", 2026) == ("commitment", "demand", "lower", "")
-    task = str(not_started.index[0])
+    task = str(not_started.index.get_level_values("id")[0])
     assert plan.notes[task] == [label("not_started", UpperReason)]
     reason = explanations.explain_text(plan, task)
     assert "not started: it cannot be funded to completion within the plan's envelopes" in reason

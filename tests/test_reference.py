@@ -254,7 +254,7 @@ def check(tasks: pf.TaskList, budget: dict[str, float], rule: str, options: dict
     except ReferenceInfeasible:
         expected = None
     try:
-        table = pf.optimize(tasks, budget=budget, rule=rule, **options).table
+        table = pf.optimize(tasks, budget=budget, rule=rule, **options).year_table()
         got: dict[str, float] | None = {str(k): float(v) for k, v in table["allocated"].items()}
     except pf.InfeasibleError:
         got = None
@@ -306,10 +306,8 @@ def _both(
     if side == "reference":
         got = reference_allocate(tasks, budget, rule, **options)  # type: ignore[arg-type]
     else:
-        got = {
-            str(k): float(v)
-            for k, v in pf.optimize(tasks, budget=budget, rule=rule, **options).table["allocated"].items()
-        }
+        table = pf.optimize(tasks, budget=budget, rule=rule, **options).year_table()
+        got = {str(k): float(v) for k, v in table["allocated"].items()}
     assert got == pytest.approx(hand, abs=1e-4)
 
 

@@ -12,6 +12,7 @@ from ..demand import TIER_NAMES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..tasks import TaskList
     from .options import Options
 
 __all__ = ["Allocation"]
@@ -29,15 +30,30 @@ def _empty_frame() -> pd.DataFrame:
 class Allocation:
     """An optimized allocation compared with the document's (million VND).
 
+    One year or a multi-year plan, the same shape: :attr:`table` and
+    :attr:`reasons` are indexed by ``(year, id)``, one row per task and year,
+    the years in order and the tasks of each year in the document's order;
+    sensitivity is per envelope and year, binding rows name their year.
+
+    To look up a task without writing the year: ``a.task("B38")`` is its rows,
+    indexed by year (one row for a single year); ``a.year_table()`` is the first
+    year's table indexed by task id (``a.year_table(2025)`` another year of a
+    plan), for ``.loc["B38", "allocated"]`` and masks over ids; ``a.allocated``
+    is each task's amount summed over the years. On the full table:
+    ``a.table.loc[(2024, "B38")]`` or ``a.table.xs("B38", level="id")``.
+
     Attributes
     ----------
     table
-        Indexed by task id (and ``year`` in a multi-year plan, as a column):
-        ``group``, ``agency``, ``funding_source``, ``tier``, ``kind``, ``demand``,
-        ``planned`` (the document's Dự kiến phân bổ), ``allocated``,
-        ``difference`` (allocated − planned), ``coverage`` (allocated / demand).
+        Indexed by ``(year, id)``: ``group``, ``agency``, ``funding_source``,
+        ``tier``, ``kind``, ``remaining_need``, ``demand``, ``lower`` and
+        ``upper`` (the task's bounds), ``planned`` (the document's Dự kiến phân
+        bổ, for the first year; 0 later), ``allocated``, ``difference``
+        (allocated − planned), ``coverage`` (allocated / demand).
     options
         The options of the run (rule, envelopes, ...).
+    tasks
+        The :class:`~portfolio.tasks.TaskList` the run allocated.
     envelopes
         ``(source, year) -> envelope``.
     levels
@@ -46,7 +62,7 @@ class Allocation:
     status
         ``"optimal"`` when every stage solved to optimality.
     reasons
-        Row for row with ``table`` (task id, ``year``): ``lower_reason`` and
+        Row for row with ``table`` (``(year, id)``): ``lower_reason`` and
         ``upper_reason``, the codes of the reasons for the task's bounds;
         ``held_by``, what holds its amount; ``row``, the row or envelope that
         holds it (a name of ``rows``), else ``""``. The codes and their meaning
@@ -57,11 +73,27 @@ class Allocation:
         ``name``, ``lower``, ``upper``, ``activity`` and ``held`` (the bound it is
         at: ``"upper"``, ``"lower"`` or ``""``).
     sensitivity_table
-        The value of one more million VND per envelope (single-year runs).
+        The value of one more million VND per envelope and year, indexed by
+        ``(envelope, year)`` (see :meth:`sensitivity`).
+    binding_rows
+        ``(year, family, name)`` of the envelopes and rows each year's
+        allocation meets at a bound (see :meth:`binding`).
+
+    Examples
+    --------
+    >>> from portfolio import optimize
+    >>> a = optimize()
+    >>> list(a.table.index.names)
+    ['year', 'id']
+    >>> round(float(a.task("B38").loc[2024, "allocated"]), 2)
+    76559.18
+    >>> round(float(a.year_table().loc["B38", "allocated"]), 2)
+    76559.18
     """
 
     table: pd.DataFrame
     options: Options
+    tasks: TaskList
     envelopes: dict[tuple[str, int], float]
     levels: dict[tuple[str, int, int], float]
     status: str = "optimal"
@@ -69,7 +101,7 @@ class Allocation:
     reasons: pd.DataFrame = field(default_factory=_empty_frame)
     rows: pd.DataFrame = field(default_factory=_empty_frame)
     sensitivity_table: pd.DataFrame | None = None
-    binding_rows: tuple[tuple[str, str], ...] = ()
+    binding_rows: tuple[tuple[int, str, str], ...] = ()
     solves: int = 0
 
     @property
@@ -82,6 +114,37 @@ class Allocation:
         """Years of the plan."""
         return sorted({year for _, year in self.envelopes})
 
+    def task(self, task_id: str) -> pd.DataFrame:
+        """One task's rows of :attr:`table`, indexed by year (one row for a single year).
+
+        ``task_id`` is the document's id (``"B38"``; case and spaces do not matter).
+
+        Raises
+        ------
+        KeyError
+            If no task of the allocation has this id.
+        """
+        key = str(task_id).strip().upper()
+        ids = self.table.index.get_level_values("id")
+        mine = ids == key
+        if not mine.any():
+            raise KeyError(f"{task_id!r} is not a task id of the allocation")
+        return self.table[mine].droplevel("id")
+
+    def year_table(self, year: int | None = None) -> pd.DataFrame:
+        """The table of one year indexed by task id (default: the first year, the plan year).
+
+        Raises
+        ------
+        ValueError
+            If ``year`` is not a year of the allocation.
+        """
+        year = self.years[0] if year is None else int(year)
+        if year not in self.years:
+            raise ValueError(f"year {year} is not in the allocation's years {self.years}")
+        years = self.table.index.get_level_values("year")
+        return self.table[years == year].droplevel("year")
+
     @property
     def notes(self) -> dict[str, list[str]]:
         """Task id -> the options that set its bounds, in words (over every year of a plan).
@@ -92,7 +155,7 @@ class Allocation:
         """
         from .reasons import OPTION_LOWER, OPTION_UPPER, option_words
 
-        ids = self.table.index.astype(str)
+        ids = self.table.index.get_level_values("id").astype(str)
         out: dict[str, list[str]] = {task: [] for task in dict.fromkeys(ids)}
         if self.reasons.empty:
             return out
@@ -115,14 +178,13 @@ class Allocation:
 
     @property
     def allocated(self) -> pd.Series:
-        """Allocated amount per task (summed over the years of a plan)."""
-        return self.table.groupby(level=0, sort=False)["allocated"].sum()
+        """Allocated amount per task id (summed over the years of a plan), in document order."""
+        return self.table.groupby(level="id", sort=False)["allocated"].sum()
 
     def _by(self, keys: list[str]) -> pd.DataFrame:
-        table = self.table
-        if "year" in table.columns and len(self.years) > 1:
+        if len(self.years) > 1:
             keys = ["year", *keys]
-        out = table.groupby(keys, sort=False)[_SUM_COLUMNS].sum()
+        out = self.table.groupby(keys, sort=False)[_SUM_COLUMNS].sum()
         out["coverage"] = np.where(
             out["demand"] > 0, out["allocated"] / out["demand"].where(out["demand"] > 0, 1), np.nan
         )
@@ -145,19 +207,24 @@ class Allocation:
         import pandas as pd
 
         data: dict[str, Any] = {"rule": self.rule, "status": self.status}
+        spent = self.table.groupby(["funding_source", "year"])["allocated"].sum()
         for (source, year), amount in sorted(self.envelopes.items()):
-            spent = self.table.loc[
-                (self.table["funding_source"] == source) & (self.table["year"] == year), "allocated"
-            ].sum()
             data[f"envelope {source} {year}"] = amount
-            data[f"allocated {source} {year}"] = round(float(spent), 6)
-        data["planned total"] = float(self.table.loc[self.table["year"] == self.years[0], "planned"].sum())
+            data[f"allocated {source} {year}"] = round(float(spent.get((source, year), 0.0)), 6)
+        data["planned total"] = float(self.year_table()["planned"].sum())
         for (source, year, tier), level in sorted(self.levels.items()):
             data[f"level {source} {year} tier {tier}"] = round(level, 6)
         return pd.Series(data, name="summary")
 
     def sensitivity(self) -> pd.DataFrame:
-        """The value of one more million VND in each envelope (see ``docs/model.md``)."""
+        """The value of one more million VND in each envelope and year (see ``docs/model.md``).
+
+        Indexed by ``(envelope, year)``: ``amount``, ``rationed_tier`` (the first
+        tier the envelope does not cover), its ``level``, ``value_per_million``
+        (``∂ level / ∂ envelope``) and ``holds_until`` (the envelope up to which
+        that rate holds). A plan's year is read from its own ladder, the years
+        before it as they were allocated.
+        """
         import pandas as pd
 
         if self.sensitivity_table is None:
@@ -165,24 +232,29 @@ class Allocation:
         return self.sensitivity_table
 
     def binding(self) -> pd.DataFrame:
-        """Rows and task bounds that bind in the final allocation, by family."""
+        """Rows and task bounds that bind in each year's allocation: ``year``, ``family``, ``name``.
+
+        Year by year: the envelopes and rows at a bound, then the tasks at their
+        cap (``task_upper``), at a positive floor (``task_floor``) and fixed
+        (``task_fixed``).
+        """
         import pandas as pd
 
-        records = [{"family": fam, "name": name} for fam, name in self.binding_rows]
+        records = [{"year": year, "family": fam, "name": name} for year, fam, name in self.binding_rows]
         table = self.table
-        at_upper = table.index[
-            (table["allocated"] >= table["upper"] - 1e-6) & (table["upper"] > table["lower"] + 1e-9)
-        ]
-        at_lower = table.index[
-            (table["allocated"] <= table["lower"] + 1e-6)
-            & (table["lower"] > 0)
-            & (table["upper"] > table["lower"] + 1e-9)
-        ]
-        fixed = table.index[(table["upper"] <= table["lower"] + 1e-9) & (table["upper"] > 0)]
-        records += [{"family": "task_upper", "name": str(i)} for i in dict.fromkeys(at_upper)]
-        records += [{"family": "task_floor", "name": str(i)} for i in dict.fromkeys(at_lower)]
-        records += [{"family": "task_fixed", "name": str(i)} for i in dict.fromkeys(fixed)]
-        return pd.DataFrame(records, columns=["family", "name"])
+        allocated, lower, upper = table["allocated"], table["lower"], table["upper"]
+        free = upper > lower + 1e-9
+        masks = {
+            "task_upper": (allocated >= upper - 1e-6) & free,
+            "task_floor": (allocated <= lower + 1e-6) & (lower > 0) & free,
+            "task_fixed": (upper <= lower + 1e-9) & (upper > 0),
+        }
+        for family, mask in masks.items():
+            records += [
+                {"year": y, "family": family, "name": str(i)} for y, i in table.index[mask.to_numpy()]
+            ]
+        frame = pd.DataFrame(records, columns=["year", "family", "name"])
+        return frame.sort_values("year", kind="stable", ignore_index=True)
 
     def tier_report(self) -> pd.DataFrame:
         """Per source and tier: demand, planned, allocated, coverage, for printing."""

@@ -12,8 +12,7 @@ from .instance import build_instance
 from .ladder import solve_ladder
 from .options import SOURCES, budget_matrix
 from .plan import plan_years
-from .reasons import row_table, task_reasons
-from .results import binding_rows, sensitivity_table, year_table
+from .results import allocation_tables
 
 __all__ = ["make_options", "optimize"]
 
@@ -45,10 +44,11 @@ def optimize(
     Returns
     -------
     Allocation
-        Per-task table, the reasons for every task's bounds and amount, summaries,
-        levels and sensitivity. Each rule defines one
-        allocation: the same to 0,01 million VND on every backend and row order
-        (``docs/model.md`` §4).
+        Per task and year (the index ``(year, id)``, one year or a plan's years),
+        the reasons for every task's bounds and amount, summaries, levels,
+        sensitivity per envelope and year, the tasks it was computed from. Each
+        rule defines one allocation: the same to 0,01 million VND on every
+        backend and row order (``docs/model.md`` §4).
 
     Raises
     ------
@@ -74,15 +74,11 @@ def optimize(
     envelope = {s: float(envelopes[s][0]) for s in SOURCES}
     inst = build_instance(task_list, opts, envelope)
     result = solve_ladder(inst, opts.rule, opts.solver)
-    rows = row_table(inst, result.x)
     return Allocation(
-        table=year_table(inst, result.x),
         options=opts,
+        tasks=task_list,
         envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
         levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
-        reasons=task_reasons(inst, result.x, rows),
-        rows=rows,
-        sensitivity_table=sensitivity_table(inst, result),
-        binding_rows=binding_rows(inst, result.x),
         solves=result.solves,
+        **allocation_tables([(inst, result)]),
     )

@@ -25,11 +25,10 @@ from ..demand import derive, task_columns
 from ..tasks import TaskList
 from .allocation import Allocation
 from .instance import Instance, build_instance, make_selector
+from .ladder import LadderResult, solve_ladder
 from .ladder import natural_key as ladder_key
-from .ladder import solve_ladder
 from .options import SOURCES, Options, Selector
-from .reasons import row_table, task_reasons
-from .results import year_table
+from .results import allocation_tables
 from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
@@ -43,8 +42,8 @@ def _pass(
     envelopes: dict[str, np.ndarray],
     years: dict[int, tuple[pd.DataFrame, Selector]],
     not_started: list[str],
-) -> tuple[list[tuple[Instance, np.ndarray]], dict[tuple[str, int, int], float], int]:
-    """One pass over the horizon: each year's instance and allocation, levels, solves.
+) -> tuple[list[tuple[Instance, LadderResult]], dict[tuple[str, int, int], float], int]:
+    """One pass over the horizon: each year's instance and ladder result, levels, solves.
 
     ``not_started`` are the tasks of ``options.deferred`` the plan itself deferred.
     """
@@ -71,7 +70,7 @@ def _pass(
         )
         result = solve_ladder(inst, options.rule, options.solver)
         solves += result.solves
-        allocated.append((inst, result.x))
+        allocated.append((inst, result))
         levels.update({(s, year, t): v for (s, t), v in result.levels.items()})
         kind = inst.derived["kind"].to_numpy(str)
         spent = np.where((kind == "lease") | (kind == "annual"), 0.0, result.x)
@@ -80,7 +79,7 @@ def _pass(
 
 
 def _to_defer(
-    allocated: list[tuple[Instance, np.ndarray]], tasks: TaskList, options: Options, deferred: list[str]
+    allocated: list[tuple[Instance, LadderResult]], tasks: TaskList, options: Options, deferred: list[str]
 ) -> list[str]:
     """The new tasks to defer after a pass (none when every started one is funded to schedule)."""
     import pandas as pd
@@ -88,7 +87,7 @@ def _to_defer(
     first = allocated[0][0]
     n = first.n
     # summed per task exactly as a groupby of the stacked yearly tables does
-    stacked = pd.Series(np.concatenate([x for _, x in allocated]))
+    stacked = pd.Series(np.concatenate([result.x for _, result in allocated]))
     received = stacked.groupby(np.tile(np.arange(n), len(allocated)), sort=False).sum().to_numpy()
     ids = np.asarray(first.ids, dtype=object)
     new = first.derived["kind"].to_numpy(str) == "new"
@@ -128,10 +127,9 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
     Returns
     -------
     Allocation
-        With one row per task and year (``year`` column).
+        With one row per task and year (the index ``(year, id)``), sensitivity per
+        envelope and year and the binding rows of every year.
     """
-    import pandas as pd
-
     deferred = list(options.deferred)
     opts = options
     total_solves = 0
@@ -145,18 +143,13 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
             break
         deferred.extend(drop)
         opts = opts.model_copy(update={"deferred": tuple(deferred)})
-    tables = [year_table(inst, x, first_year=k == 0) for k, (inst, x) in enumerate(allocated)]
-    table = pd.concat(tables)
-    rows = [row_table(inst, x) for inst, x in allocated]
-    reasons = [task_reasons(inst, x, r) for (inst, x), r in zip(allocated, rows, strict=True)]
     return Allocation(
-        table=table,
         options=options,
+        tasks=tasks,
         envelopes={
             (s, options.plan_year + k): float(envelopes[s][k]) for s in SOURCES for k in range(options.years)
         },
         levels=levels,
-        reasons=pd.concat(reasons),
-        rows=pd.concat(rows),
         solves=total_solves,
+        **allocation_tables(allocated),
     )

@@ -17,7 +17,7 @@ that needs a reason reads the codes; words are only written, never read back.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,6 +41,7 @@ __all__ = [
     "option_words",
     "row_key",
     "row_table",
+    "task_index",
     "task_reasons",
 ]
 
@@ -193,6 +194,17 @@ def row_key(family: str, k: int, name: str) -> str:
     return f"{family} {k}: {name}"
 
 
+def task_index(inst: Instance) -> pd.MultiIndex:
+    """The ``(year, id)`` index of one year's tasks, in the order of the task list."""
+    import pandas as pd
+
+    ids = inst.derived.index if len(inst.derived) == inst.n else pd.Index(inst.ids)
+    # the ids are unique: they are their own level, with no factorizing
+    codes: list[Any] = [np.zeros(len(ids), dtype=np.intp), np.arange(len(ids), dtype=np.intp)]
+    levels: list[Any] = [pd.Index([inst.year], dtype=np.int64), ids]
+    return pd.MultiIndex(levels=levels, codes=codes, names=["year", "id"], verify_integrity=False)
+
+
 def _held_side(activity: float, lower: float, upper: float) -> str:
     """``"upper"`` or ``"lower"``: the bound a row's activity is at, or ``""``."""
     if np.isfinite(upper) and abs(activity - upper) <= hold_slack(upper):
@@ -273,7 +285,7 @@ def task_reasons(inst: Instance, x: np.ndarray, rows: pd.DataFrame | None = None
     Returns
     -------
     pandas.DataFrame
-        Indexed by task id: ``year``, ``lower_reason`` (:class:`LowerReason`),
+        Indexed by ``(year, id)`` (:func:`task_index`): ``lower_reason`` (:class:`LowerReason`),
         ``upper_reason`` (:class:`UpperReason`), ``held_by`` (:class:`HeldBy`) and
         ``row`` (the row or envelope that holds it, as :func:`row_table` names it;
         ``""`` when a bound holds it).
@@ -328,8 +340,5 @@ def task_reasons(inst: Instance, x: np.ndarray, rows: pd.DataFrame | None = None
     by_envelope = rationed & spent[inst.source]
     held[by_envelope] = HeldBy.ENVELOPE.value
     row[by_envelope] = np.asarray(["envelope " + s for s in SOURCES], dtype=object)[inst.source[by_envelope]]
-    index = inst.derived.index if len(inst.derived) == inst.n else pd.Index(inst.ids)
     columns = {"lower_reason": lower_reason, "upper_reason": upper_reason, "held_by": held, "row": row}
-    frame = pd.DataFrame(columns, index=index, copy=False)
-    frame.insert(0, "year", inst.year)
-    return frame
+    return pd.DataFrame(columns, index=task_index(inst), copy=False)
