@@ -18,7 +18,7 @@ from ..tasks import TaskList
 from .constraints import LinearRow, parse_constraint
 from .options import SOURCES, Options, Selector
 from .reasons import LowerReason, UpperReason
-from .tolerances import AMOUNT
+from .tolerances import AMOUNT, FREE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,7 +212,7 @@ def build_instance(
         if deferred[k]:
             raise ScenarioError(f"{ids[k]} is both locked and deferred", field="locked")
         limit = max(need[k], demand[k])
-        if amount > limit + 1e-9:
+        if amount > limit + FREE:
             raise ScenarioError(
                 f"{ids[k]} locked at {amount:,.2f} exceeds its remaining need {limit:,.2f}",
                 field="locked",
