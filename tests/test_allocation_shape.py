@@ -128,7 +128,7 @@ def test_sensitivity_per_envelope_and_year(runs: dict[str, pf.Allocation]) -> No
     first = plan.sensitivity().loc[("recurrent", 2024)]
     assert first["rationed_tier"] == 3
     single = one.sensitivity().loc[("recurrent", 2024)]
-    assert first["value_per_million"] == pytest.approx(single["value_per_million"])
+    assert first["level_per_million"] == pytest.approx(single["level_per_million"])
 
 
 def test_sensitivity_of_a_later_year_is_its_ladders(tasks: pf.TaskList, plan: pf.Allocation) -> None:
@@ -138,7 +138,7 @@ def test_sensitivity_of_a_later_year_is_its_ladders(tasks: pf.TaskList, plan: pf
     budget = {"recurrent": [332401.0, 332401.0 + 1000, 332401.0], "investment": 66390.0}
     more = pf.optimize(tasks, years=3, budget=budget)
     gain = more.levels[("recurrent", 2025, tier)] - plan.levels[("recurrent", 2025, tier)]
-    assert gain / 1000 == pytest.approx(row["value_per_million"], rel=1e-4)
+    assert gain / 1000 == pytest.approx(row["level_per_million"], rel=1e-4)
 
 
 def test_binding_rows_per_year(runs: dict[str, pf.Allocation]) -> None:

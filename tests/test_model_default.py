@@ -93,12 +93,12 @@ def test_sensitivity_of_the_default(default_allocation: pf.Allocation) -> None:
     table = default_allocation.sensitivity()
     recurrent = table.loc[("recurrent", 2024)]
     assert recurrent["rationed_tier"] == 3
-    assert recurrent["value_per_million"] == pytest.approx(1 / 266884, rel=1e-6)
+    assert recurrent["level_per_million"] == pytest.approx(1 / 266884, rel=1e-6)
     assert recurrent["holds_until"] == pytest.approx(332401 + (1 - 0.32229926) * 266884, rel=1e-6)
     # one more million really raises tier-3 coverage by that much
     more = pf.optimize(budget={"recurrent": 332401 + 1000})
     gain = more.levels[("recurrent", 2024, 3)] - default_allocation.levels[("recurrent", 2024, 3)]
-    assert gain / 1000 == pytest.approx(recurrent["value_per_million"], rel=1e-5)
+    assert gain / 1000 == pytest.approx(recurrent["level_per_million"], rel=1e-5)
 
 
 def test_summary_and_tables(default_allocation: pf.Allocation) -> None:

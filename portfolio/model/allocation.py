@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -216,20 +217,36 @@ class Allocation:
             data[f"level {source} {year} tier {tier}"] = round(level, 6)
         return pd.Series(data, name="summary")
 
-    def sensitivity(self) -> pd.DataFrame:
-        """The value of one more million VND in each envelope and year (see ``docs/model.md``).
+    @functools.cached_property
+    def _marginal(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from solvers import get_backend
 
-        Indexed by ``(envelope, year)``: ``amount``, ``rationed_tier`` (the first
-        tier the envelope does not cover), its ``level``, ``value_per_million``
-        (``∂ level / ∂ envelope``) and ``holds_until`` (the envelope up to which
-        that rate holds). A plan's year is read from its own ladder, the years
-        before it as they were allocated.
+        from .marginal import marginal_tables
+
+        return marginal_tables(self, get_backend(self.options.solver).precision)
+
+    def marginal(self) -> pd.DataFrame:
+        """What each task gains per extra million VND in each envelope and year (MODEL §7).
+
+        Indexed by ``(envelope, year, id)`` (the envelope's source and year, the
+        task): ``per_million``, the task's gain over the whole run (in a plan a
+        change in one year's envelope moves later years too, shown per year in
+        ``per_million YEAR``). It holds over :meth:`sensitivity`'s
+        ``[holds_from, holds_until]``: ``x(E + δ) − x(E) = δ · per_million``. It is
+        computed by re-running the rule with the one envelope moved (a few dozen
+        runs, each cached), so it is right for every rule and option.
         """
-        import pandas as pd
+        return self._marginal[0]
 
-        if self.sensitivity_table is None:
-            return pd.DataFrame()
-        return self.sensitivity_table
+    def sensitivity(self) -> pd.DataFrame:
+        """The value of one more million VND in each envelope and year (MODEL §7, ``docs/model.md`` §5).
+
+        Indexed by ``(envelope, year)``: ``amount``, ``holds_from`` and
+        ``holds_until`` (the envelopes over which :meth:`marginal` holds),
+        ``rationed_tier`` (the first tier the envelope does not cover), its
+        ``level`` and ``level_per_million``, the level's rise per extra million.
+        """
+        return self._marginal[1]
 
     def binding(self) -> pd.DataFrame:
         """Rows and task bounds that bind in each year's allocation: ``year``, ``family``, ``name``.

@@ -1,0 +1,108 @@
+"""Sensitivity made precise (MODEL §7): the marginal vector against finite differences.
+
+``x(E + δ) − x(E) = δ · marginal`` for every δ with ``E + δ`` inside
+``[holds_from, holds_until]``; checked at two steps per envelope, by hand on the
+appendix (the claims of the issue that found the old sensitivity wrong) and on
+generated scenarios of every rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_reference import scenarios
+
+import portfolio as pf
+
+
+def _moved(allocation: pf.Allocation, source: str, year: int, delta: float) -> pd.Series:
+    """Each task's allocation (summed over the run) with one envelope moved by ``delta``."""
+    years = allocation.years
+    budget: dict[str, object] = {}
+    for s in ("recurrent", "investment"):
+        amounts = [allocation.envelopes[(s, y)] + (delta if (s, y) == (source, year) else 0.0) for y in years]
+        budget[s] = amounts if len(years) > 1 else amounts[0]
+    options = allocation.options.model_dump()
+    options.pop("budget")
+    return pf.optimize(allocation.tasks, budget=budget, **options).allocated
+
+
+def _check_finite_differences(allocation: pf.Allocation) -> None:
+    marginal = allocation.marginal()
+    sensitivity = allocation.sensitivity()
+    base = allocation.allocated
+    for (source, year), row in sensitivity.iterrows():
+        slope = marginal.loc[(source, year), "per_million"]
+        room = min(row["holds_until"] - row["amount"], 1e6)
+        for fraction in (0.5, 1.0):
+            delta = fraction * room
+            if not np.isfinite(delta) or delta <= 1e-6:
+                continue
+            gained = _moved(allocation, source, year, delta) - base
+            expected = delta * slope.reindex(gained.index)
+            assert (gained - expected).abs().max() <= 0.01 + 1e-6 * delta, (source, year, fraction)
+        below = row["amount"] - row["holds_from"]
+        if below > 1e-6:
+            delta = -0.5 * below
+            gained = _moved(allocation, source, year, delta) - base
+            assert (gained - delta * slope.reindex(gained.index)).abs().max() <= 0.01 + 1e-6 * abs(delta)
+
+
+def test_the_default_rule_on_the_appendix(tasks: pf.TaskList) -> None:
+    allocation = pf.optimize(tasks)
+    sensitivity = allocation.sensitivity()
+    recurrent = sensitivity.loc[("recurrent", 2024)]
+    # one more million raises tier 3 by 1/266.884 until the tier is covered at 513.268,48
+    assert recurrent["level_per_million"] == pytest.approx(1 / 266884, rel=1e-6)
+    assert recurrent["holds_until"] == pytest.approx(513268.4833, abs=0.01)
+    # B38's demand 237.540,67 of tier 3's 266.884
+    assert allocation.marginal().loc[("recurrent", 2024, "B38"), "per_million"] == pytest.approx(
+        237540.6667 / 266884, rel=1e-6
+    )
+    assert recurrent["holds_from"] == pytest.approx(332401 - 86016.5167, abs=0.01)  # tier 3 at level 0
+    _check_finite_differences(allocation)
+
+
+def test_equal_awards_gives_the_money_to_b38_alone(tasks: pf.TaskList) -> None:
+    allocation = pf.optimize(tasks, rule="equal_awards")
+    marginal = allocation.marginal()
+    recurrent = marginal.loc[("recurrent", 2024)]["per_million"]
+    assert recurrent["B38"] == pytest.approx(1.0)
+    assert recurrent.drop("B38").abs().max() <= 1e-9
+    until = allocation.sensitivity().loc[("recurrent", 2024), "holds_until"]
+    assert until == pytest.approx(513268.48, abs=0.01)
+    investment = marginal.loc[("investment", 2024)]["per_million"]
+    assert investment["D3"] == pytest.approx(0.5) and investment["D4"] == pytest.approx(0.5)
+    _check_finite_differences(allocation)
+
+
+def test_an_analyst_row_sends_the_money_to_tier_3(tasks: pf.TaskList) -> None:
+    allocation = pf.optimize(tasks, constraints=["Sở Y tế >= 20000"])
+    recurrent = allocation.marginal().loc[("recurrent", 2024)]["per_million"]
+    assert recurrent[["C1", "C2", "C14"]].abs().max() <= 1e-6  # tier 4 does not move
+    assert recurrent["B38"] > 0
+    _check_finite_differences(allocation)
+
+
+SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+
+
+# the weighted and closest-to-plan rules are not yet held to this property (their
+# faces can break the line between probes in ways the range search misses)
+@pytest.mark.parametrize("rule", ["proportional", "equal_awards"])
+@SETTINGS
+@given(data=st.data())
+def test_the_marginal_vector_is_what_a_finite_difference_shows(rule: str, data: st.DataObject) -> None:
+    tasks, budget, options = data.draw(scenarios(rule))
+    try:
+        allocation = pf.optimize(tasks, budget=budget, rule=rule, **options)
+    except pf.InfeasibleError:
+        return
+    _check_finite_differences(allocation)
