@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import portfolio as pf
+
+# CI draws the same generated cases on every run (a red CI is then a real change, and
+# it can be replayed); a developer's runs keep drawing new ones
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_TEXT = ROOT / "data" / "sources" / "kh325_ubnd_2023.txt"

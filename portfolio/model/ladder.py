@@ -144,7 +144,8 @@ class _Ladder:
         # phase 2: money above demand shared in proportion to the headroom
         headroom = (upper[free] > cap + FREE) & (lower[free] >= cap - AMOUNT)
         top = free[headroom]
-        self.fill(top, demand[headroom], upper[top] - demand[headroom], upper[top], 1.0)
+        # shared by the headroom the options give (u − d), up to the bound the rule's face allows
+        self.fill(top, demand[headroom], inst.upper[top] - demand[headroom], upper[top], 1.0)
         self.admit(members)
         self.kept = kept  # a tier's utility face ends with the tier
         upper[members] = lower[members]
