@@ -52,22 +52,25 @@ class FillResult:
     dual: dict[str, float] = field(default_factory=dict)
 
 
-def _floors(
-    lower: np.ndarray, upper: np.ndarray, base: np.ndarray, w: np.ndarray, cap: np.ndarray, t: float
-) -> np.ndarray:
-    return np.minimum(np.maximum(lower, np.minimum(base + t * w, cap)), upper)
+@dataclass(frozen=True)
+class _Step:
+    """The tasks one step of a fill raises: ``x_i ≥ min(b_i + t w_i, c_i)``."""
+
+    idx: np.ndarray
+    base: np.ndarray
+    weight: np.ndarray
+    cap: np.ndarray
+
+    def floors(self, lower: np.ndarray, upper: np.ndarray, t: float) -> np.ndarray:
+        """Every task's floor once this step's tasks are raised to level ``t``."""
+        out = lower.copy()
+        raised = np.minimum(self.base + t * self.weight, self.cap)
+        out[self.idx] = np.minimum(np.maximum(lower[self.idx], raised), upper[self.idx])
+        return out
 
 
 def _project(
-    stages: Stages,
-    kept: Kept,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    idx: np.ndarray,
-    base: np.ndarray,
-    w: np.ndarray,
-    cap: np.ndarray,
-    t: float,
+    stages: Stages, kept: Kept, lower: np.ndarray, upper: np.ndarray, step: _Step, t: float
 ) -> float:
     """Lower ``t`` until the floors it sets fit every ``≤`` side exactly (envelopes, rows).
 
@@ -95,16 +98,16 @@ def _project(
 
     def over(level: float) -> tuple[float, float]:
         """The worst excess over a ``≤`` side at ``level``, and that side's slope in ``t``."""
-        floors = lower.copy()
-        floors[idx] = _floors(lower[idx], upper[idx], base, w, cap, level)
-        rising = (base + level * w > lower[idx]) & (base + level * w < np.minimum(cap, upper[idx]))
+        floors = step.floors(lower, upper, level)
+        idx, raised = step.idx, step.base + level * step.weight
+        rising = (raised > lower[idx]) & (raised < np.minimum(step.cap, upper[idx]))
         worst, slope = 0.0, 0.0
         for coef, bound in sides:
             least = float(np.where(coef > 0, coef * floors, coef * upper).sum())
             excess = least - bound
             if excess > worst:
                 c = coef[idx]
-                worst, slope = excess, float((np.where(c > 0, c, 0.0) * w * rising).sum())
+                worst, slope = excess, float((np.where(c > 0, c, 0.0) * step.weight * rising).sum())
         return worst, slope
 
     for _ in range(4):
@@ -144,10 +147,7 @@ def _completable(
     kept: Kept,
     lower: np.ndarray,
     upper: np.ndarray,
-    idx: np.ndarray,
-    base: np.ndarray,
-    w: np.ndarray,
-    cap: np.ndarray,
+    step: _Step,
     t: float,
     uncertainty: float,
 ) -> float:
@@ -155,11 +155,9 @@ def _completable(
 
     At most a few feasibility LPs, and only when a row forces money somewhere.
     """
-    trial = lower.copy()
     for k in range(8):
         level = t * (1.0 - uncertainty * (4.0**k - 1.0))
-        trial[idx] = _floors(lower[idx], upper[idx], base, w, cap, level)
-        if stages.feasible(trial, upper, kept):
+        if stages.feasible(step.floors(lower, upper, level), upper, kept):
             return level
     return level
 
@@ -273,13 +271,14 @@ def progressive_fill(
         else:
             level, duals, held, uncertainty = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
             if _forcing(stages, kept, lower, upper):
-                level = _project(stages, kept, lower, upper, idx, b, w, c, level)
-                level = _completable(stages, kept, lower, upper, idx, b, w, c, level, uncertainty)
+                step = _Step(idx, b, w, c)
+                level = _project(stages, kept, lower, upper, step, level)
+                level = _completable(stages, kept, lower, upper, step, level, uncertainty)
             else:
                 # the level is right to its uncertainty: lift it by that much and bring it
                 # back onto the side that binds, so a binding envelope is spent exactly
                 lifted = min(level_top, level * (1.0 + 4.0 * uncertainty))
-                level = _project(stages, kept, lower, upper, idx, b, w, c, lifted)
+                level = _project(stages, kept, lower, upper, _Step(idx, b, w, c), lifted)
             levels = np.full(live.size, level)
             at_top = level >= level_top * (1 - LEVEL)
             done = held | (tau[live] <= level * (1 + LEVEL)) | (at_top & (level_top >= level_cap))
