@@ -129,28 +129,17 @@ def ladder_seconds() -> Iterator[list[float]]:
     plan: Any = importlib.import_module("portfolio.model.plan")
 
     spent: list[float] = []
-    real = plan.solve_ladder
-
-    def timed(*args: Any, **kw: Any) -> Any:
-        t0 = time.perf_counter()
-        try:
-            return real(*args, **kw)
-        finally:
-            spent.append(time.perf_counter() - t0)
-
-    for module in (plan, optimize):
-        module.solve_ladder = timed
-    try:
+    with seconds_in(plan, "solve_ladder", spent), seconds_in(optimize, "solve_ladder", spent):
         yield spent
-    finally:
-        for module in (plan, optimize):
-            module.solve_ladder = real
 
 
 @contextmanager
-def seconds_in(module: Any, name: str) -> Iterator[list[float]]:
-    """Seconds spent in each call of ``module.name`` (a function the module looks up at call time)."""
-    spent: list[float] = []
+def seconds_in(module: Any, name: str, spent: list[float] | None = None) -> Iterator[list[float]]:
+    """Seconds spent in each call of ``module.name`` (a function the module looks up at call time).
+
+    ``spent``: a list to add them to (several functions timed together), else a new one.
+    """
+    spent = [] if spent is None else spent
     real = getattr(module, name)
 
     def timed(*args: Any, **kw: Any) -> Any:
