@@ -43,12 +43,16 @@ _EXPORTS = {
     "water_fill": "portfolio.frontiers",
     "explain": "portfolio.explanations",
     "explain_text": "portfolio.explanations",
+    "Frontier": "portfolio.frontiers",
+    "options": "portfolio.display",
+    "what_if": "portfolio.widget",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .demand import derive
+    from .display import options
     from .errors import (
         InfeasibleError,
         InputError,
@@ -58,12 +62,13 @@ if TYPE_CHECKING:  # pragma: no cover
         SolveError,
     )
     from .explanations import explain, explain_text
-    from .frontiers import frontier, water_fill
+    from .frontiers import Frontier, frontier, water_fill
     from .model import Allocation, optimize
     from .readers import bundled_appendix_path, read_appendix
     from .reconciliation import Finding, reconcile
     from .scenarios import Comparison, Scenario, compare, load_scenarios
     from .tasks import Task, TaskList
+    from .widget import what_if
 
 
 def __getattr__(name: str) -> Any:

@@ -139,8 +139,33 @@ def _parser() -> argparse.ArgumentParser:
         opt,
         "write a result; repeat for several: .csv (per-task table: id, year, "
         "planned, allocated, ...), .xlsx (laid out like Phụ lục 2, plus summary and "
-        "scenario sheets), .png (optimized vs actual per task)",
+        "scenario sheets), .png (optimized vs actual per task; the years stacked by tier "
+        "with --years N), .html (the one-file report)",
     )
+    opt.add_argument(
+        "--write-lp",
+        type=Path,
+        metavar="DIR",
+        help="write each stage problem of the ladder as a CPLEX LP file into DIR (created if missing)",
+    )
+
+    rep = sub.add_parser(
+        "report",
+        help="write a one-file HTML report (summary, charts, reasons, reconciliation), printable",
+        epilog="examples:\n  portfolio report --out report.html\n"
+        "  portfolio report --scenario examples/scenarios/cut10.toml --out cut10.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rep.add_argument("appendix", nargs="?", help="the appendix (default: the bundled Phụ lục 2)")
+    rep.add_argument(
+        "--scenario",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a .toml/.json scenario (repeat for several; they are also set side by side)",
+    )
+    rep.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .html file to write")
 
     cmp = sub.add_parser(
         "compare",
@@ -268,7 +293,9 @@ def _run(args: argparse.Namespace) -> Allocation:
 def _optimize(args: argparse.Namespace) -> int:
     from .money import format_vnd
 
-    outputs = _check_outputs(args.out, [args.appendix] if args.appendix else [])
+    outputs = _check_outputs(
+        args.out, [args.appendix] if args.appendix else [], (".csv", ".xlsx", ".html", ".png")
+    )
     allocation = _run(args)
     report = allocation.by_tier()
     print(
@@ -283,6 +310,11 @@ def _optimize(args: argparse.Namespace) -> int:
             f"{format_vnd(row['allocated'], 2):>16}{row['coverage']:>10.4f}"
         )
     _write_outputs(allocation, outputs)
+    if args.write_lp is not None:
+        from .model.solved import write_stages
+
+        paths = write_stages(allocation.stages, args.write_lp)
+        print(f"wrote {len(paths)} LP files to {args.write_lp}")
     return 0
 
 
@@ -295,7 +327,8 @@ def _check_outputs(
     for out in outputs:
         refuse_overwrite(out, [Path(i) for i in inputs])
         if out.suffix.lower() not in suffixes:
-            raise PortfolioError(f"{out}: --out must end in {', '.join(suffixes[:-1])} or {suffixes[-1]}")
+            allowed = " or ".join(filter(None, [", ".join(suffixes[:-1]), suffixes[-1]]))
+            raise PortfolioError(f"{out}: --out must end in {allowed}")
         if not out.resolve().parent.is_dir():
             raise PortfolioError(f"{out}: the folder does not exist")
     return outputs
@@ -313,13 +346,15 @@ def _write_outputs(allocation: object, outputs: list[Path]) -> None:
             from .export import allocation_to_excel
 
             allocation_to_excel(allocation, out)  # with the tasks the allocation kept
+        elif suffix == ".html":
+            allocation.to_html(str(out))
         else:
             import matplotlib
 
             matplotlib.use("Agg")
-            from .plots import plot_tasks, save_figure
+            from .plots import plot_plan, plot_tasks, save_figure
 
-            save_figure(plot_tasks(allocation), out)
+            save_figure(plot_plan(allocation) if len(allocation.years) > 1 else plot_tasks(allocation), out)
         print(f"wrote {out}")
 
 
@@ -442,6 +477,32 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .readers import read_appendix
+    from .report import write_report
+    from .scenarios import compare, load_scenarios
+
+    out = _check_outputs(
+        [args.out], [*args.scenario, *([args.appendix] if args.appendix else [])], (".html",)
+    )[0]
+    tasks = read_appendix(args.appendix)
+    if not args.scenario:
+        from .model import optimize
+
+        write_report(out, optimize(tasks))
+    else:
+        scenarios = [s for path in args.scenario for s in load_scenarios(path, tasks)]
+        comparison = compare(scenarios, tasks) if len(scenarios) > 1 else None
+        runs = [
+            (s.name, s.description, comparison.allocations[s.name] if comparison else s.run(tasks))
+            for s in scenarios
+        ]
+        first, *others = runs
+        write_report(out, first[2], name=first[0], description=first[1], others=others, comparison=comparison)
+    print(f"wrote {out}")
+    return 0
+
+
 def _convert(args: argparse.Namespace) -> int:
     from .output import refuse_overwrite
     from .readers import read_appendix
@@ -476,6 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _compare,
         "frontier": _frontier,
         "explain": _explain,
+        "report": _report,
         "convert": _convert,
     }
 

@@ -25,10 +25,54 @@ from .model.options import SOURCES, Options, budget_matrix
 from .money import format_vnd
 from .tasks import TaskList
 
-__all__ = ["COLUMNS", "frontier", "water_fill", "water_fill_levels"]
+__all__ = ["COLUMNS", "Frontier", "coverage_at", "frontier", "water_fill", "water_fill_levels"]
 
 COLUMNS = ["envelope", "source", "tier", "coverage", "allocated", "failed", "reason", "point", "fraction"]
 _TOL = 1e-9
+
+
+class Frontier(pd.DataFrame):
+    """The table :func:`frontier` returns, with a plot and a compact display.
+
+    A :class:`pandas.DataFrame` (one row per point, swept source and tier) that
+    also knows the current envelope of each swept source (``current``: the
+    run's budget, by default the document's planned total), which
+    :meth:`plot` marks and the display reads off the sweep. A table derived from
+    it (a slice, a ``groupby``) is a plain DataFrame.
+    """
+
+    _metadata = ["current"]
+    current: dict[str, float]
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Each tier's coverage against the envelope, the current envelope marked; returns the Axes.
+
+        Keyword arguments go to :func:`portfolio.plots.plot_frontier`.
+        """
+        from .plots import plot_frontier
+
+        return plot_frontier(self, ax, current=getattr(self, "current", None), **kwargs)
+
+    def _repr_html_(self) -> str:
+        from .views import frontier_html
+
+        return frontier_html(self, getattr(self, "current", None))
+
+
+def coverage_at(frame: pd.DataFrame, source: str, envelope: float) -> dict[int, float]:
+    """Each tier's coverage at ``envelope``, read off a sweep (linear between its points)."""
+    rows = frame[(frame["source"] == source) & ~frame["failed"]]
+    out: dict[int, float] = {}
+    for tier, points in rows.groupby("tier", sort=True):
+        points = points.sort_values("envelope", kind="stable")
+        x, y = points["envelope"].to_numpy(float), points["coverage"].to_numpy(float)
+        if x.size and x[0] - _TOL <= envelope <= x[-1] + _TOL:
+            out[int(tier)] = float(np.interp(envelope, x, y))
+    return out
 
 
 def water_fill_levels(
@@ -234,7 +278,7 @@ def frontier(
     stop: float | None = None,
     raise_on_failure: bool = False,
     **options: Any,
-) -> pd.DataFrame:
+) -> Frontier:
     """Sweep an envelope and record each tier's coverage and allocation.
 
     Parameters
@@ -261,11 +305,12 @@ def frontier(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per point, swept source and tier: ``envelope``, ``source``,
+    Frontier
+        A DataFrame with one row per point, swept source and tier: ``envelope``, ``source``,
         ``tier``, ``coverage`` (tier allocation / tier demand), ``allocated``
         (tier total), ``failed``, ``reason``, ``point`` (0 … points−1) and
-        ``fraction`` (envelope / the source's full demand).
+        ``fraction`` (envelope / the source's full demand); ``.current`` holds
+        the run's envelope of each swept source, ``.plot()`` draws it.
 
     Examples
     --------
@@ -308,4 +353,6 @@ def frontier(
     frame = frame.assign(_order=order).sort_values(
         ["point", "_order", "tier"], kind="stable", ignore_index=True
     )
-    return frame.astype({"tier": int, "failed": bool, "point": int})[COLUMNS]
+    out = Frontier(frame.astype({"tier": int, "failed": bool, "point": int})[COLUMNS])
+    out.current = {s: float(envelopes[s][0]) for s in swept}
+    return out

@@ -9,12 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .export import SOURCE_LABELS, tier_label
 from .money import format_vnd
+from .plot_style import (
+    ALLOCATED_COLOR,
+    ALLOCATED_LABEL,
+    BOX,
+    BY_LABELS,
+    COLORS,
+    DOWN_COLOR,
+    GROUP_COLORS,
+    HEADING,
+    HOLLOW,
+    MONEY_LABEL,
+    PLANNED_COLOR,
+    PLANNED_LABEL,
+    STACK,
+    UP_COLOR,
+    finish,
+    key_label,
+    new_axes,
+    short,
+    tier_color,
+)
+from .plot_sweeps import plot_comparison, plot_frontier
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,56 +47,10 @@ if TYPE_CHECKING:
 __all__ = ["ALLOCATED_LABEL", "MONEY_LABEL", "PLANNED_LABEL", "plot_agencies", "plot_comparison"]
 __all__ += ["plot_frontier", "plot_plan", "plot_tasks", "plot_tiers", "save_figure"]
 
-MONEY_LABEL = "triệu đồng (million VND)"
-ALLOCATED_LABEL = "Phân bổ (allocated)"
-PLANNED_LABEL = "Dự kiến phân bổ {year} (planned)"  # the document's allocation
-_PLANNED_COLOR = "#8c8c8c"
-_ALLOCATED_COLOR = "#1f5fa8"
-_UP_COLOR, _DOWN_COLOR = "#3a9a4a", "#c8453b"
-_TIER_COLORS = {1: "#4c72b0", 2: "#55a868", 3: "#dd8452", 4: "#c44e52"}
-_COLORS = ("#1f5fa8", "#dd8452", "#55a868", "#8172b3", "#c44e52", "#937860", "#64b5cd")
-_GROUP_COLORS = {"A": "#4c72b0", "B": "#dd8452", "C": "#55a868", "D": "#8172b3"}
-_HEADING: dict[str, Any] = {"fontsize": 8.5, "fontweight": "bold", "va": "center", "ha": "left"}
-_HOLLOW: dict[str, Any] = {"facecolor": "white", "edgecolor": _PLANNED_COLOR, "linewidth": 1.2}
-_STACK: dict[str, Any] = {"edgecolor": "white", "lw": 0.5}
-_BOX: dict[str, Any] = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5}
-_BY_LABELS = {"tier": "Thứ bậc (tier)", "group": "Nhóm (group)", "funding_source": "Nguồn vốn (source)"}
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        ax = plt.subplots(figsize=size, layout="constrained")[1]
-    return ax
-
-
-def _tier_color(tier: int) -> str:
-    return _TIER_COLORS.get(int(tier), _COLORS[int(tier) % len(_COLORS)])
-
 
 def _year_table(allocation: Allocation, year: int | None) -> tuple[pd.DataFrame, int]:
     table = allocation.year_table(year)  # raises ValueError for a year not in the allocation
     return table, allocation.years[0] if year is None else int(year)
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _finish(ax: Axes, heading: str, axis: str, label: str = MONEY_LABEL, **legend: Any) -> Axes:
-    """Money ticks and label on ``axis`` (``x`` or ``y``), grid, title, legend."""
-    from matplotlib.ticker import FuncFormatter
-
-    money = FuncFormatter(lambda value, _: format_vnd(value))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(money)
-    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label)
-    ax.grid(axis=cast(Any, "both" if legend.pop("both", False) else axis), color="#e6e6e6", lw=0.6)
-    ax.set_axisbelow(True)
-    ax.set_title(heading, fontsize=10.5)
-    ax.legend(fontsize=8, title_fontsize=8, **{"loc": "best", **legend})
-    return ax
 
 
 def plot_tasks(
@@ -83,14 +59,15 @@ def plot_tasks(
     tiers: Iterable[int] | None = None,
     *,
     year: int | None = None,
-    scale: str = "symlog",
+    scale: str = "linear",
     label_width: int = 34,
 ) -> Axes:
     """Dumbbell chart: the document's and the optimized amount of every task.
 
     One line per task from the planned (grey dot) to the allocated amount (blue dot), green
-    where the task gains, red where it loses; grouped by tier (tier 1 on top) under a bold
-    heading, in document order within a tier. Each line's ``gid`` is the task id.
+    where the task gains, red where it loses (both in the legend); grouped by tier (tier 1
+    on top) under a bold heading, in document order within a tier. Each line's ``gid`` is
+    the task id.
 
     Parameters
     ----------
@@ -103,8 +80,9 @@ def plot_tasks(
         The year of a multi-year plan (default: the first, which has the
         document's planned amounts).
     scale
-        ``"symlog"`` (default: logarithmic above 100 million VND, linear below,
-        so that small tasks and B38 are both legible) or ``"linear"``.
+        ``"linear"`` (default) or ``"log"`` (logarithmic above 100 million VND,
+        linear below, so that small tasks and B38 are both legible; said in the
+        axis label). ``"symlog"`` is the same as ``"log"``.
     label_width
         Task labels (``B38 Sở Tài nguyên và Môi…``) are cut to this many characters.
 
@@ -112,8 +90,9 @@ def plot_tasks(
     -------
     matplotlib.axes.Axes
     """
-    if scale not in ("symlog", "linear"):
-        raise ValueError(f"scale must be 'symlog' or 'linear', got {scale!r}")
+    if scale not in ("linear", "log", "symlog"):
+        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+    scale = "symlog" if scale == "log" else scale
     table, year = _year_table(allocation, year)
     if tiers is not None:
         table = table[table["tier"].isin({int(t) for t in tiers})]
@@ -123,19 +102,19 @@ def plot_tasks(
     y = np.arange(len(table)) + np.cumsum(starts)  # a heading row above each tier
     planned = table["planned"].to_numpy(dtype=float)
     allocated = table["allocated"].to_numpy(dtype=float)
-    ax = _axes(ax, (10.0, 1.6 + 0.165 * (len(table) + int(starts.sum()))))
+    ax = new_axes(ax, (10.0, 1.6 + 0.165 * (len(table) + int(starts.sum()))))
     heading = ax.get_yaxis_transform()  # x in axes fraction, y in data
     for row, value in zip(y[starts] - 1, tier[starts], strict=True):
-        ax.text(0.005, row, tier_label(int(value)), transform=heading, **_HEADING)
+        ax.text(0.005, row, tier_label(int(value)), transform=heading, **HEADING)
         ax.axhline(row + 0.5, color="#d0d0d0", lw=0.6, zorder=0)
     for row, task_id, p, a in zip(y, table.index, planned, allocated, strict=True):
-        color = _UP_COLOR if a > p + 1e-6 else _DOWN_COLOR if a < p - 1e-6 else _PLANNED_COLOR
+        color = UP_COLOR if a > p + 1e-6 else DOWN_COLOR if a < p - 1e-6 else PLANNED_COLOR
         ax.plot([p, a], [row, row], color=color, lw=1.6, solid_capstyle="round", gid=str(task_id), zorder=2)
-    ax.scatter(planned, y, s=16, zorder=3, label=PLANNED_LABEL.format(year=year), **_HOLLOW)
+    ax.scatter(planned, y, s=16, zorder=3, label=PLANNED_LABEL.format(year=year), **HOLLOW)
     rule = f"{ALLOCATED_LABEL}: {allocation.rule}"
-    ax.scatter(allocated, y, s=16, zorder=4, color=_ALLOCATED_COLOR, label=rule)
+    ax.scatter(allocated, y, s=16, zorder=4, color=ALLOCATED_COLOR, label=rule)
     agencies = zip(table.index, table["agency"], strict=True)
-    labels = [_short(f"{task_id} {agency}", label_width) for task_id, agency in agencies]
+    labels = [short(f"{task_id} {agency}", label_width) for task_id, agency in agencies]
     ax.set_yticks(y, labels, fontsize=7)
     ax.set_ylim(float(y.max(initial=0)) + 0.5, -0.5)
     if scale == "symlog":
@@ -144,7 +123,15 @@ def plot_tasks(
     ax.set_xlim(0, top * (1.6 if scale == "symlog" else 1.04))
     log = ", thang log từ 100 (log scale above 100)" if scale == "symlog" else ""
     title = f"Phân bổ theo nhiệm vụ (allocation per task), {year}"
-    return _finish(ax, title, "x", MONEY_LABEL + log)
+    from matplotlib.lines import Line2D
+
+    handles, names = ax.get_legend_handles_labels()
+    for color, name in ((UP_COLOR, "Tăng so với dự kiến (increase)"), (DOWN_COLOR, "Giảm (decrease)")):
+        handles.append(Line2D([], [], color=color, lw=1.6))
+        names.append(name)
+    finish(ax, title, "x", MONEY_LABEL + log, loc="lower right")
+    ax.legend(handles, names, fontsize=8, loc="lower right")
+    return ax
 
 
 def plot_agencies(
@@ -177,15 +164,15 @@ def plot_agencies(
         sums = sums.iloc[:top].copy()
         sums.loc["Các đơn vị khác (others)"] = rest
     n = len(sums)
-    ax = _axes(ax, (10.0, 1.4 + 0.32 * n))
+    ax = new_axes(ax, (10.0, 1.4 + 0.32 * n))
     y = np.arange(n, dtype=float)
-    ax.barh(y - 0.2, sums["planned"], height=0.4, color=_PLANNED_COLOR, label=PLANNED_LABEL.format(year=year))
+    ax.barh(y - 0.2, sums["planned"], height=0.4, color=PLANNED_COLOR, label=PLANNED_LABEL.format(year=year))
     rule = f"{ALLOCATED_LABEL}: {allocation.rule}"
-    ax.barh(y + 0.2, sums["allocated"], 0.4, color=_ALLOCATED_COLOR, label=rule)
-    ax.set_yticks(y, [_short(name, 40) for name in sums.index], fontsize=8)
+    ax.barh(y + 0.2, sums["allocated"], 0.4, color=ALLOCATED_COLOR, label=rule)
+    ax.set_yticks(y, [short(name, 40) for name in sums.index], fontsize=8)
     ax.set_ylim(n - 0.5, -0.5)
     title = f"Phân bổ theo đơn vị chủ trì (allocation per lead agency), {year}"
-    return _finish(ax, title, "x", loc="lower right")
+    return finish(ax, title, "x", loc="lower right")
 
 
 def plot_tiers(allocation: Allocation, ax: Axes | None = None, *, year: int | None = None) -> Axes:
@@ -209,34 +196,25 @@ def plot_tiers(allocation: Allocation, ax: Axes | None = None, *, year: int | No
     sums = table.groupby(["tier", "funding_source"])[["planned", "allocated"]].sum()
     found = set(sums.index.get_level_values(1))
     sources = [s for s in SOURCE_LABELS if s in found] + sorted(found - set(SOURCE_LABELS))
-    ax = _axes(ax, (8.0, 5.5))
+    ax = new_axes(ax, (8.0, 5.5))
     x = np.array([[3.0 * k, 3.0 * k + 1.0] for k in range(len(sources))]).ravel()  # planned, allocated
     bottom = np.zeros(len(x))
     for tier in sorted(set(sums.index.get_level_values(0))):
         heights = sums.loc[tier].reindex(sources, fill_value=0.0).to_numpy(dtype=float).ravel()
-        ax.bar(x, heights, 0.8, bottom, color=_tier_color(tier), label=tier_label(tier), **_STACK)
+        ax.bar(x, heights, 0.8, bottom, color=tier_color(tier), label=tier_label(tier), **STACK)
         bottom += heights
     for xi, total in zip(x, bottom, strict=True):
         ax.text(xi, total, format_vnd(total), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, ["Dự kiến\n(planned)", "Phân bổ\n(allocated)"] * len(sources), fontsize=8)
     below = ax.secondary_xaxis("bottom")
-    names = [f"\n\n\n{SOURCE_LABELS.get(s, s)}" for s in sources]
+    names = [str(SOURCE_LABELS.get(s, s)) for s in sources]
     below.set_xticks(x.reshape(-1, 2).mean(axis=1), names, fontsize=9, fontweight="bold")
-    below.tick_params(length=0)
+    below.tick_params(length=0, pad=30)  # below the two-line labels of the bars
     below.spines["bottom"].set_visible(False)
     ax.set_xlim(-0.8, x.max() + 0.8)
     ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.12)
     title = f"Dự kiến và phân bổ theo thứ bậc (planned vs allocated by tier), {year}"
-    return _finish(ax, f"{title}, {allocation.rule}", "y", loc="upper right")
-
-
-def _key_label(by: str, key: Any, wrap: bool = False) -> str:
-    if by == "tier":
-        tier = int(key)
-        return f"Thứ bậc {tier} (tier {tier})\n{tier_label(tier, short=True)}" if wrap else (tier_label(tier))
-    if by == "group":
-        return f"Nhóm {key} (group {key})"
-    return SOURCE_LABELS.get(str(key), str(key))  # a source or any other label
+    return finish(ax, f"{title}, {allocation.rule}", "y", loc="upper right")
 
 
 def plot_plan(allocation: Allocation, ax: Axes | None = None, by: str = "tier") -> Axes:
@@ -262,106 +240,28 @@ def plot_plan(allocation: Allocation, ax: Axes | None = None, by: str = "tier") 
     ValueError
         For any other ``by``.
     """
-    if by not in _BY_LABELS:
-        raise ValueError(f"by must be one of {', '.join(_BY_LABELS)}, got {by!r}")
+    if by not in BY_LABELS:
+        raise ValueError(f"by must be one of {', '.join(BY_LABELS)}, got {by!r}")
     sums = allocation.table.groupby(["year", by])["allocated"].sum().unstack(fill_value=0)
     years = np.asarray(allocation.years)
     sums = sums.reindex(years, fill_value=0.0)
-    ax = _axes(ax, (max(8.0, 5.0 + 1.2 * len(years)), 5.5))
+    ax = new_axes(ax, (max(8.0, 5.0 + 1.2 * len(years)), 5.5))
     bottom = np.zeros(len(years))
     for k, key in enumerate(sums.columns):
-        color = _GROUP_COLORS.get(str(key), _COLORS[k % len(_COLORS)])
-        color = _tier_color(int(key)) if by == "tier" else color
+        color = GROUP_COLORS.get(str(key), COLORS[k % len(COLORS)])
+        color = tier_color(int(key)) if by == "tier" else color
         heights = sums[key].to_numpy(dtype=float)
-        ax.bar(years, heights, 0.6, bottom, color=color, label=_key_label(by, key), **_STACK)
+        ax.bar(years, heights, 0.6, bottom, color=color, label=key_label(by, key), **STACK)
         bottom += heights
     envelope = [sum(v for (_, y), v in allocation.envelopes.items() if y == year) for year in years]
     ax.hlines(envelope, years - 0.4, years + 0.4, color="black", lw=2, zorder=5, label="Hạn mức (envelope)")
     for xi, total in zip(years, bottom, strict=True):
-        ax.text(xi, total * 0.99, format_vnd(total), ha="center", va="top", fontsize=8, bbox=_BOX)
+        ax.text(xi, total * 0.99, format_vnd(total), ha="center", va="top", fontsize=8, bbox=BOX)
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlabel("Năm (year)")
-    what = _BY_LABELS[by].split(" (")[0].lower()
+    what = BY_LABELS[by].split(" (")[0].lower()
     title = f"Kế hoạch {len(years)} năm theo {what} (multi-year plan by {by}), {allocation.rule}"
-    return _finish(ax, title, "y", loc="upper left", bbox_to_anchor=(1.0, 1.0))
-
-
-def plot_frontier(frontier_frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Coverage of each tier as the envelope grows: one line per tier.
-
-    Parameters
-    ----------
-    frontier_frame
-        Columns ``envelope``, ``source``, ``tier``, ``coverage`` (0–1), one row
-        per envelope and tier; rows whose ``failed`` column is true are skipped.
-    ax
-        Where to draw; a new figure if ``None``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        One line per (source, tier), points sorted by envelope, sources in
-        :data:`SOURCE_LABELS` order; with several sources each has its line style
-        and is named in the legend (placed beside the chart).
-    """
-    from matplotlib.ticker import PercentFormatter
-
-    frame = frontier_frame
-    if "failed" in frame.columns:
-        frame = frame[~frame["failed"].fillna(False).astype(bool)]
-    found = list(dict.fromkeys(frame["source"]))
-    sources = [s for s in SOURCE_LABELS if s in found] + [s for s in found if s not in SOURCE_LABELS]
-    ax = _axes(ax, (8.0 if len(sources) < 2 else 12.5, 5.0))
-    for s, source in enumerate(sources):  # a line style per source, a colour per tier
-        tiers = frame[frame["source"] == source].groupby("tier", sort=True)
-        for k, (key, points) in enumerate(tiers):
-            tier, points = int(cast(Any, key)), points.sort_values("envelope", kind="stable")
-            label = tier_label(tier) + (f", {_key_label('source', source)}" if len(sources) > 1 else "")
-            width = 1.5 + 1.0 * (tiers.ngroups - 1 - k)  # wider below, so that equal lines stay visible
-            style: dict[str, Any] = {"marker": "osD^v<>"[k % 7], "ms": 4, "lw": width, "label": label}
-            x, y = points["envelope"].to_numpy(dtype=float), points["coverage"].to_numpy(dtype=float)
-            ax.plot(x, y, color=_tier_color(tier), ls=("-", "--", ":")[s % 3], zorder=2 + k, **style)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("Mức đáp ứng (coverage)")
-    ax.set_ylim(-0.03, 1.03)
-    title = "Mức đáp ứng theo hạn mức (coverage vs envelope)"
-    outside = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)} if len(sources) > 1 else {}
-    return _finish(ax, title, "x", f"Hạn mức (envelope), {MONEY_LABEL}", both=True, **outside)
-
-
-def plot_comparison(comparison_frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Grouped bars: one group per row (tier or task group), one bar per scenario.
-
-    Parameters
-    ----------
-    comparison_frame
-        Indexed by tier (index name ``tier``), task group or any label, one
-        column of amounts per scenario.
-    ax
-        Where to draw; a new figure if ``None``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        One bar container per scenario, in column order; a ``tier`` or ``group``
-        index is labelled in words.
-    """
-    frame = comparison_frame
-    n_rows, n_cols = frame.shape
-    ax = _axes(ax, (max(6.0, 1.5 + 0.9 * n_rows * max(1, n_cols) / 2), 5.0))
-    x = np.arange(n_rows, dtype=float)
-    width = 0.8 / max(1, n_cols)
-    for k, column in enumerate(frame.columns):
-        offset = (k - (n_cols - 1) / 2) * width
-        color = _PLANNED_COLOR if str(column) == "planned" else _COLORS[k % len(_COLORS)]
-        ax.bar(x + offset, frame[column].to_numpy(dtype=float), width * 0.95, label=str(column), color=color)
-    names = [str(name) for name in frame.index.names]
-    keys = [key if isinstance(key, tuple) else (key,) for key in frame.index]
-    labels = [
-        "\n".join(_key_label(n, part, True) for n, part in zip(names, key, strict=True)) for key in keys
-    ]
-    ax.set_xticks(x, labels, fontsize=8)
-    return _finish(ax, "So sánh kịch bản (scenario comparison)", "y", title="Kịch bản (scenario)")
+    return finish(ax, title, "y", loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def save_figure(ax: Axes, path: str | Path) -> Path:

@@ -337,6 +337,25 @@ class Comparison:
 
         atomic_write_with(Path(path), write)
 
+    def plot(self, by: str = "tier", ax: Any = None, *, top: int | None = None) -> Any:
+        """Scenarios side by side as grouped horizontal bars; returns the Axes.
+
+        ``by``: ``"tier"`` (source and tier), ``"group"``, ``"agency"`` or ``"task"``
+        (the 20 largest tasks unless ``top`` says otherwise).
+        """
+        from .plots import plot_comparison
+
+        frames = {"tier": self.per_tier, "group": self.per_group, "agency": self.per_agency}
+        frames["task"] = self.per_task
+        if by not in frames:
+            raise ValueError(f"by must be one of {', '.join(frames)}, got {by!r}")
+        return plot_comparison(frames[by], ax, top=20 if by == "task" and top is None else top)
+
+    def _repr_html_(self) -> str:
+        from .views import comparison_html
+
+        return comparison_html(self)
+
 
 def compare(
     scenarios: Iterable[Scenario | str | Path],

@@ -10,9 +10,9 @@ laid out like the document, the subtotals the document states (for
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -350,8 +350,55 @@ class TaskList(Sequence[Task]):
         frame["lease_years"] = frame["lease_years"].astype("Int64")
         return frame.set_index("id")
 
+    def select(self, ids: Iterable[str]) -> TaskList:
+        """The tasks with these ids, in document order (``tasks.select(["B38", "C1"])``).
+
+        Raises
+        ------
+        KeyError
+            If an id is not a task of the list.
+        """
+        wanted = [str(i).strip().upper() for i in ([ids] if isinstance(ids, str) else ids)]
+        by_id = {task.id: task for task in self.tasks}
+        missing = [i for i in wanted if i not in by_id]
+        if missing:
+            raise KeyError(f"not task ids of the list: {', '.join(missing)}")
+        chosen = set(wanted)
+        return self._subset(tuple(task for task in self.tasks if task.id in chosen))
+
+    def where(self, condition: Callable[[Task], bool] | None = None, **fields: Any) -> TaskList:
+        """The tasks that meet ``condition`` and whose fields equal the given values, in document order.
+
+        ``tasks.where(group="B", agency="Sở Y tế")``, ``tasks.where(lambda t: t.planned > 10_000)``;
+        a field given a list or set matches any of its values.
+        """
+        for name in fields:
+            if name not in COLUMNS:
+                raise KeyError(f"{name!r} is not a task field; known: {', '.join(COLUMNS)}")
+
+        def keep(task: Task) -> bool:
+            for name, value in fields.items():
+                mine = getattr(task, name)
+                if isinstance(value, (list, tuple, set, frozenset)):
+                    if mine not in value:
+                        return False
+                elif mine != value:
+                    return False
+            return condition is None or bool(condition(task))
+
+        return self._subset(tuple(task for task in self.tasks if keep(task)))
+
+    def _subset(self, tasks: tuple[Task, ...]) -> TaskList:
+        ids = {task.id for task in tasks}
+        members = {
+            key: kept for key, group in self.members.items() if (kept := tuple(i for i in group if i in ids))
+        }
+        return TaskList(tasks, self.source, (), members)
+
     def _repr_html_(self) -> str:
-        return str(self.frame.to_html())
+        from .views import tasks_html
+
+        return tasks_html(self)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{g} {sum(t.group == g for t in self.tasks)}" for g in GROUPS)

@@ -49,6 +49,10 @@ class Names(Sequence[str]):
     (4, 'x[2]', ('x[0]', 'x[1]', 'budget', 'x[2]'))
     >>> names == ("x[0]", "x[1]", "budget", "x[2]"), names.duplicate()
     (True, None)
+    >>> names
+    Names(['x[0]', 'x[1]', 'budget', 'x[2]'])
+    >>> Names([Numbered("x", 0, 100)])
+    Names(['x[0]', 'x[1]', 'x[2]', 'x[3]', …, 'x[99]'], 100 names)
     >>> Names([Numbered("x", 0, 3), ("x[1]",)]).duplicate()
     'x[1]'
     """
@@ -132,7 +136,11 @@ class Names(Sequence[str]):
         return hash(self.strings)
 
     def __repr__(self) -> str:
-        return f"Names({self._len} names)"
+        shown = 6
+        if self._len <= shown:
+            return f"Names({list(self)!r})"
+        head = ", ".join(repr(self[k]) for k in range(shown - 2))
+        return f"Names([{head}, …, {self[self._len - 1]!r}], {self._len} names)"
 
 
 def _size(part: tuple[str, ...] | Numbered) -> int:

@@ -116,7 +116,7 @@ def test_plot_tasks_tiers_and_new_figure(allocation: Allocation) -> None:
     finally:
         _close(ax)
     with pytest.raises(ValueError, match="scale"):
-        plot_tasks(allocation, scale="log")
+        plot_tasks(allocation, scale="sqrt")
 
 
 def test_plot_agencies_pairs(allocation: Allocation, ax: Axes) -> None:
@@ -200,12 +200,12 @@ def test_plot_comparison_grouped_bars(allocation: Allocation, ax: Axes) -> None:
     containers = _bars(ax)
     assert [c.get_label() for c in containers] == ["proportional", "planned"]
     for container, column in zip(containers, frame.columns, strict=True):
-        assert [bar.get_height() for bar in container] == pytest.approx(frame[column].to_list())
-    assert ax.get_xticklabels()[0].get_text() == "Thứ bậc 1 (tier 1)\nCam kết (commitments)"
+        assert [bar.get_width() for bar in container] == pytest.approx(frame[column].to_list())
+    assert ax.get_yticklabels()[0].get_text() == "Thứ bậc 1 (tier 1): Cam kết (commitments)"
     by_group = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}, index=pd.Index(["A", "B"], name="group"))
     ax.clear()
     plot_comparison(by_group, ax=ax)
-    assert ax.get_xticklabels()[1].get_text() == "Nhóm B (group B)"
+    assert ax.get_yticklabels()[1].get_text() == "Nhóm B (group B)"
 
 
 def test_save_figure_reproducible(allocation: Allocation, ax: Axes, tmp_path: Path) -> None:

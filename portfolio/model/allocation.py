@@ -11,10 +11,15 @@ import numpy as np
 from ..demand import TIER_NAMES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
+    from matplotlib.axes import Axes
 
     from ..tasks import TaskList
+    from .instance import Instance
     from .options import Options
+    from .solved import StageProblem
 
 __all__ = ["Allocation"]
 
@@ -104,6 +109,7 @@ class Allocation:
     sensitivity_table: pd.DataFrame | None = None
     binding_rows: tuple[tuple[int, str, str], ...] = ()
     solves: int = 0
+    instances: tuple[Instance, ...] = field(default=(), repr=False)
 
     @property
     def rule(self) -> str:
@@ -298,5 +304,51 @@ class Allocation:
             )
         return "\n".join(lines)
 
+    @functools.cached_property
+    def stages(self) -> tuple[StageProblem, ...]:
+        """The ladder's stage problems, each with its LP, solution and row duals by name.
+
+        Each year's ladder run again with every fill step solved as an LP (the run
+        may take a closed form where only the envelopes bind: the same allocation).
+        See :class:`~portfolio.model.solved.StageProblem`; ``write_lp`` writes one as
+        a CPLEX LP file.
+        """
+        from .solved import solve_stages
+
+        return solve_stages(self.instances, self.rule, self.options.solver)
+
+    def plot(self, kind: str = "task", ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Draw the allocation; returns the Axes (a new figure if ``ax`` is None).
+
+        ``kind``: ``"task"`` (each task against the document, :func:`~portfolio.plots.plot_tasks`),
+        ``"tier"`` (:func:`~portfolio.plots.plot_tiers`), ``"agency"``
+        (:func:`~portfolio.plots.plot_agencies`) or ``"plan"`` (the years of a plan,
+        :func:`~portfolio.plots.plot_plan`). Keyword arguments go to that function.
+        """
+        from ..plots import plot_agencies, plot_plan, plot_tasks, plot_tiers
+
+        kinds: dict[str, Callable[..., Axes]] = {
+            "task": plot_tasks,
+            "tier": plot_tiers,
+            "agency": plot_agencies,
+            "plan": plot_plan,
+        }
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {', '.join(kinds)}, got {kind!r}")
+        return kinds[kind](self, ax, **kwargs)
+
+    def to_html(self, path: str | None = None, **kwargs: Any) -> str:
+        """The one-file HTML report of this allocation (see :func:`portfolio.report.report_html`).
+
+        Written to ``path`` if given; the text is returned either way.
+        """
+        from ..report import report_html, write_report
+
+        if path is not None:
+            return write_report(path, self, **kwargs)
+        return report_html(self, **kwargs)
+
     def _repr_html_(self) -> str:
-        return str(self.by_tier().to_html()) + str(self.table.to_html())
+        from ..views import allocation_html
+
+        return allocation_html(self)

@@ -85,7 +85,7 @@ def closest_face(stages: Stages, lower: np.ndarray, upper: np.ndarray) -> tuple[
     dev = add_change(b, x, inst.planned)
     b.set_objective(dev, np.ones(dev.size), "minimize")
     problem = b.build()
-    result = stages.run(problem)
+    result = stages.run(problem, "least change from plan")
     assert result.reduced_costs is not None
     n = inst.n
     rc = result.reduced_costs
@@ -113,7 +113,7 @@ def utility_face(stages: Stages, lower: np.ndarray, upper: np.ndarray, free: np.
     pieces = add_pieces(b, x, free, anchor, width)
     b.set_objective(pieces, value, "maximize")
     problem = b.build()
-    result = stages.run(problem)
+    result = stages.run(problem, "utility")
     assert result.reduced_costs is not None and result.x is not None
     scale = float(value.max()) if value.size else 1.0
     decided = _support(result.reduced_costs[pieces], scale).reshape(free.size, SEGMENTS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -77,10 +78,17 @@ def start_order(inst: Instance, candidates: np.ndarray) -> np.ndarray:
 class _Ladder:
     """The state of one ladder run: bounds fixed so far and the rule's kept optima."""
 
-    def __init__(self, inst: Instance, rule: str, solver: str, closed_form_from: int | None) -> None:
+    def __init__(
+        self,
+        inst: Instance,
+        rule: str,
+        solver: str,
+        closed_form_from: int | None,
+        record: list[Any] | None = None,
+    ) -> None:
         self.inst = inst
         self.rule = rule
-        self.stages = Stages(inst, solver, get_backend(solver).precision)
+        self.stages = Stages(inst, solver, get_backend(solver).precision, record)
         self.lower = inst.lower.copy()
         self.upper = inst.upper.copy()
         self.upper[inst.binary & (self.lower <= 0)] = 0.0  # all-or-nothing starts wait until admitted
@@ -127,6 +135,7 @@ class _Ladder:
         members = np.flatnonzero(inst.tier == tier)
         free = members[(upper[members] > lower[members] + FREE) & ~inst.binary[members]]
         kept = self.kept
+        self.stages.context = f"tier {tier}:"
         if self.rule == "weighted" and free.size:
             self.kept = utility_face(self.stages, lower, upper, free, kept)
         demand = inst.demand[free]
@@ -142,6 +151,7 @@ class _Ladder:
             first = self.fill(free, np.zeros(free.size), demand, cap, 1.0)
         self.result.stages.append(Stage(tier, "fill", first.level, first.dual))
         # phase 2: money above demand shared in proportion to the headroom
+        self.stages.context = f"tier {tier} above demand:"
         headroom = (upper[free] > cap + FREE) & (lower[free] >= cap - AMOUNT)
         top = free[headroom]
         # shared by the headroom the options give (u − d), up to the bound the rule's face allows
@@ -180,7 +190,12 @@ class _Ladder:
 
 
 def solve_ladder(
-    inst: Instance, rule: str = "proportional", solver: str = "highs", *, closed_form_from: int | None = None
+    inst: Instance,
+    rule: str = "proportional",
+    solver: str = "highs",
+    *,
+    closed_form_from: int | None = None,
+    record: list[Any] | None = None,
 ) -> LadderResult:
     """Allocate one year by the statutory ladder and the chosen rule.
 
@@ -194,6 +209,8 @@ def solve_ladder(
         Backend name of :mod:`solvers`.
     closed_form_from
         Speed setting: the fill size from which the closed form is used.
+    record
+        If given, each stage problem solved is appended as ``(name, problem, result)``.
 
     Returns
     -------
@@ -205,9 +222,10 @@ def solve_ladder(
     InfeasibleError
         When commitments, locks, floors or analyst rows cannot all be met.
     """
-    ladder = _Ladder(inst, rule, solver, closed_form_from)
+    ladder = _Ladder(inst, rule, solver, closed_form_from, record)
     ladder.check_feasible()
     if rule == "closest_to_plan":
+        ladder.stages.context = "plan:"
         ladder.kept, ladder.result.closest_change = closest_face(ladder.stages, ladder.lower, ladder.upper)
     for tier in sorted(int(t) for t in np.unique(inst.tier)):
         ladder.tier(tier)

@@ -80,5 +80,6 @@ def optimize(
         envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
         levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
         solves=result.solves,
+        instances=(inst,),
         **allocation_tables([(inst, result)]),
     )

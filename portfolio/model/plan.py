@@ -151,5 +151,6 @@ def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarra
         },
         levels=levels,
         solves=total_solves,
+        instances=tuple(inst for inst, _ in allocated),
         **allocation_tables(allocated),
     )

@@ -332,7 +332,7 @@ def _fill_lp(
     )
     b.set_objective(t, np.ones(1), "maximize")
     problem = b.build()
-    result = stages.run(problem)
+    result = stages.run(problem, "level")
     exact = vertex_value(problem, result, int(t[0]), stages.precision)
     level = min(max(float(result.objective or 0.0) if exact is None else exact, 0.0), level_top)
     # how far the level may be off: float rounding once recomputed exactly, else the backend's digits

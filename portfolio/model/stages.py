@@ -9,6 +9,7 @@ state between stages: the ladder passes the bounds in and reads the answer out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -103,13 +104,21 @@ class Stages:
         Backend name of :mod:`solvers`.
     precision
         The backend's declared relative precision.
+    record
+        If given, every stage problem solved by :meth:`run` is appended to it
+        as ``(name, problem, result)`` (the name from :attr:`context` and the
+        caller's ``what``); nothing else changes.
     """
 
-    def __init__(self, inst: Instance, solver: str, precision: float) -> None:
+    def __init__(
+        self, inst: Instance, solver: str, precision: float, record: list[Any] | None = None
+    ) -> None:
         self.inst = inst
         self.solver = solver
         self.precision = precision
         self.solves = 0
+        self.record = record
+        self.context = ""  # where in the ladder the next stages are solved (for the record)
 
     def base(
         self, lower: np.ndarray, upper: np.ndarray, kept: Kept, *, room: float = 1.0
@@ -145,10 +154,12 @@ class Stages:
             )
         return b, x
 
-    def run(self, problem: LinearProblem) -> SolveResult:
+    def run(self, problem: LinearProblem, what: str = "") -> SolveResult:
         """Solve a stage; an infeasible one is diagnosed, any other failure is a :class:`SolveError`."""
         result, _ = solve_without_fixed(problem, self.solver)
         self.solves += 1
+        if self.record is not None:
+            self.record.append((" ".join(w for w in (self.context, what) if w), problem, result))
         if result.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
             raise diagnose(self.inst, self.solver)
         if not result.ok or result.x is None:
