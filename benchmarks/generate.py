@@ -136,6 +136,8 @@ _FIELDS = (
     "id", "group", "agency", "name", "period", "start_year", "end_year", "lease_years",
     "approved", "spent_before", "carried_over", "planned", "funding_source", "is_new",
 )  # fmt: skip
+# the classification fields keep Task's defaults (chưa phân loại) in unchecked records too
+_DEFAULTS = {"pillar": "chưa phân loại", "category": "chưa phân loại", "pillar_reason": ""}
 _new = object.__new__
 _set = object.__setattr__
 
@@ -143,7 +145,7 @@ _set = object.__setattr__
 def _unchecked(**values: object) -> Task:
     """A ``Task`` from values already checked (what ``Task.model_construct`` does, without its loop)."""
     task = _new(Task)
-    _set(task, "__dict__", values)
+    _set(task, "__dict__", {**values, **_DEFAULTS})
     _set(task, "__pydantic_fields_set__", set(_FIELDS))
     _set(task, "__pydantic_extra__", None)
     _set(task, "__pydantic_private__", None)

@@ -46,11 +46,13 @@ _EXPORTS = {
     "Frontier": "portfolio.frontiers",
     "options": "portfolio.display",
     "what_if": "portfolio.widget",
+    "classify": "portfolio.classification",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .classification import classify
     from .demand import derive
     from .display import options
     from .errors import (

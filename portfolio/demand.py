@@ -53,8 +53,8 @@ def task_columns(tasks: TaskList) -> dict[str, np.ndarray]:
     Returns
     -------
     dict
-        ``id``, ``group``, ``agency``, ``funding_source`` (object or ``<U1``
-        arrays), ``start_year``, ``end_year`` (int), ``lease_years`` (float,
+        ``id``, ``group``, ``agency``, ``funding_source``, ``pillar``,
+        ``category`` (object or ``<U1`` arrays), ``start_year``, ``end_year`` (int), ``lease_years`` (float,
         NaN when not a lease), ``approved``, ``spent_before``,
         ``carried_over``, ``planned`` (float) and ``is_new`` (bool).
     """
@@ -72,6 +72,8 @@ def task_columns(tasks: TaskList) -> dict[str, np.ndarray]:
         "group": column("group", "<U1"),
         "agency": column("agency", object),
         "funding_source": column("funding_source", object),
+        "pillar": column("pillar", object),
+        "category": column("category", object),
         "start_year": column("start_year", np.int64),
         "end_year": column("end_year", np.int64),
         "lease_years": np.array(
@@ -135,7 +137,7 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by task id, in document order, with the columns ``group``,
-        ``agency``, ``funding_source``, ``kind`` (``lease``, ``annual``,
+        ``agency``, ``funding_source``, ``pillar``, ``category``, ``kind`` (``lease``, ``annual``,
         ``continuing``, ``new``), ``tier``, ``remaining_need``, ``years_left``,
         ``overdue``, ``lease_payment`` (NaN unless a lease), ``active``
         (False for a lease whose contract window excludes ``t0``),
@@ -179,6 +181,8 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
             "group": group,
             "agency": cols["agency"],
             "funding_source": cols["funding_source"],
+            "pillar": cols["pillar"],
+            "category": cols["category"],
             "kind": kind,
             "tier": tier_of(group, is_new, end, plan_year),
             "remaining_need": remaining,

@@ -14,14 +14,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError
+from .pillars import CATEGORIES, PILLARS, UNCLASSIFIED, category_name, pillar_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CLASSIFICATION_COLUMNS",
     "COLUMNS",
     "GROUPS",
     "MONEY_COLUMNS",
@@ -55,6 +57,8 @@ COLUMNS = (
     "funding_source",
     "is_new",
 )
+#: Optional tidy columns: the policy pillar, the heading of Phụ lục I and why (``portfolio.pillars``).
+CLASSIFICATION_COLUMNS = ("pillar", "category", "pillar_reason")
 FundingSource = Literal["recurrent", "investment"]
 
 _ID = re.compile(r"^[A-D][1-9]\d*$")
@@ -143,6 +147,16 @@ class Task(BaseModel):
         Dự kiến phân bổ kinh phí năm 2024: the document's actual allocation.
     lease_years
         NN of "Thuê dịch vụ NN năm" (1–5 years, NĐ 73/2019 Đ54), else ``None``.
+    pillar
+        The pillar of Nghị quyết 03-NQ/TU the task serves: ``nền tảng``,
+        ``Chính quyền số``, ``Kinh tế số``, ``Xã hội số`` or ``chưa phân loại``
+        (English aliases such as ``digital economy`` are accepted).
+    category
+        Its heading of Phụ lục I (``VI Dữ liệu số``), or ``chưa phân loại``.
+    pillar_reason
+        Why: the rule that placed it (``truyền thanh → XI Xã hội số``), the hand
+        check, or the file that gave it; empty until the task is classified
+        (:func:`portfolio.classification.classify`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -161,6 +175,31 @@ class Task(BaseModel):
     planned: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     funding_source: FundingSource
     is_new: bool
+    pillar: str = UNCLASSIFIED
+    category: str = UNCLASSIFIED
+    pillar_reason: str = ""
+
+    @field_validator("pillar")
+    @classmethod
+    def _pillar(cls, value: str) -> str:
+        name = pillar_name(value)
+        if name is None:
+            raise ValueError(
+                f"expected a pillar: {', '.join(PILLARS)} or {UNCLASSIFIED} "
+                f"(or foundations, digital government, digital economy, digital society), got {value!r}"
+            )
+        return name
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        name = category_name(value)
+        if name is None:
+            raise ValueError(
+                f"expected a heading of Phụ lục I ({CATEGORIES[0]} … {CATEGORIES[-1]}, or its numeral) "
+                f"or {UNCLASSIFIED}, got {value!r}"
+            )
+        return name
 
     @model_validator(mode="after")
     def _consistent(self) -> Task:
@@ -342,11 +381,11 @@ class TaskList(Sequence[Task]):
 
     @property
     def frame(self) -> pd.DataFrame:
-        """One row per task, indexed by id, the tidy columns in order."""
+        """One row per task, indexed by id, the tidy columns in order, then the classification."""
         import pandas as pd
 
         records = [task.model_dump() for task in self.tasks]
-        frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+        frame = pd.DataFrame.from_records(records, columns=[*COLUMNS, *CLASSIFICATION_COLUMNS])
         frame["lease_years"] = frame["lease_years"].astype("Int64")
         return frame.set_index("id")
 

@@ -34,7 +34,9 @@ def bundled_appendix_path() -> Path:
     raise InputError("the bundled appendix is missing from the installation", file="appendix2_2024.csv")
 
 
-def read_appendix(path: str | Path | None = None, *, format: str | None = None) -> TaskList:
+def read_appendix(
+    path: str | Path | None = None, *, format: str | None = None, pillars: str | Path | None = None
+) -> TaskList:
     """Read Phụ lục 2 from a file, in any layout the library knows.
 
     Parameters
@@ -45,12 +47,22 @@ def read_appendix(path: str | Path | None = None, *, format: str | None = None) 
         bundled appendix.
     format
         ``"csv"``, ``"text"``, ``"xlsx"`` or ``"docx"``; by default from the suffix.
+    pillars
+        A CSV ``id,pillar,category`` that overrides the classification of some
+        tasks (:func:`portfolio.classification.read_pillars`). Every other task
+        keeps the pillar its file gives or gets the rules' (``docs/pillars.md``).
 
     Returns
     -------
     TaskList
-        Validated tasks in document order, with a DataFrame view (``.frame``) and,
-        for document layouts, the subtotals the document states.
+        Validated tasks in document order, each with its pillar and heading of
+        Phụ lục I, with a DataFrame view (``.frame``) and, for document layouts,
+        the subtotals the document states.
+
+    Warns
+    -----
+    PortfolioWarning
+        Once, listing the tasks no rule can place (``chưa phân loại``).
 
     Raises
     ------
@@ -71,18 +83,20 @@ def read_appendix(path: str | Path | None = None, *, format: str | None = None) 
     if kind == "csv":
         from .tidy import read_csv
 
-        return read_csv(path)
+        return read_csv(path, pillars=pillars)
+    from ..classification import classify
+
     if kind == "text":
         from .text import read_text_layout
 
-        return read_text_layout(path)
+        return classify(read_text_layout(path), pillars)
     if kind == "xlsx":
         from .xlsx import read_xlsx
 
-        return read_xlsx(path)
+        return classify(read_xlsx(path), pillars)
     if kind == "docx":
         from .docx import read_docx
 
-        return read_docx(path)
+        return classify(read_docx(path), pillars)
     known = ", ".join(sorted(_FORMATS))
     raise InputError(f"unknown file type {path.suffix!r}; expected one of {known}", file=str(path))

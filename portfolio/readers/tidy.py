@@ -4,6 +4,11 @@ Money is written as plain decimals (``329.7``), empty cells are zero, ``lease_ye
 is empty for a task that is not a lease, and ``is_new`` is ``true``/``false``.
 Extra columns are accepted and ignored with a :class:`~portfolio.errors.PortfolioWarning`
 (an analyst's note column should not stop a run); a missing column is an error.
+
+The columns ``pillar``, ``category`` and ``pillar_reason``
+(:data:`~portfolio.tasks.CLASSIFICATION_COLUMNS`) are optional: a row that gives a
+pillar or a category keeps it (an analyst's override), the others are classified by
+the rules of :mod:`portfolio.classification`.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..classification import classify, given_classification
 from ..errors import InputError, PortfolioWarning
 from ..money import MoneyFormatError, parse_vnd
-from ..tasks import COLUMNS, MONEY_COLUMNS, Task, TaskList, make_task
+from ..tasks import CLASSIFICATION_COLUMNS, COLUMNS, MONEY_COLUMNS, Task, TaskList, make_task
 from ._files import read_text
 
 __all__ = ["csv_text", "read_csv", "write_csv"]
@@ -61,13 +67,16 @@ def _records(text: str, file: str) -> tuple[list[str], Iterator[tuple[int, list[
     return ([] if first is None else [h.strip() for h in first[1]]), records
 
 
-def read_csv(path: Path) -> TaskList:
+def read_csv(path: Path, *, pillars: str | Path | None = None) -> TaskList:
     """Read the tidy CSV of the appendix.
 
     Parameters
     ----------
     path
         A UTF-8 CSV file (a BOM is accepted).
+    pillars
+        An analyst's classification CSV (:func:`portfolio.classification.read_pillars`),
+        which wins over the file's own columns and the rules.
 
     Returns
     -------
@@ -95,7 +104,7 @@ def read_csv(path: Path) -> TaskList:
             file=file,
             row="line 1",
         )
-    extra = [h or "(unnamed)" for h in header if h not in COLUMNS]
+    extra = [h or "(unnamed)" for h in header if h not in COLUMNS and h not in CLASSIFICATION_COLUMNS]
     if extra:
         warnings.warn(
             f"{file}: line 1: ignoring unknown column(s) {', '.join(extra)}",
@@ -139,10 +148,15 @@ def read_csv(path: Path) -> TaskList:
         if flag not in _TRUE | _FALSE:
             raise InputError(f"expected true or false, got {flag!r}", file=file, row=row, field="is_new")
         values["is_new"] = flag in _TRUE
+        if (record.get("pillar") or "").strip() or (record.get("category") or "").strip():
+            given = given_classification(
+                {k: (record.get(k) or "").strip() for k in CLASSIFICATION_COLUMNS}, file=file, row=row
+            )
+            values.update(pillar=given.pillar, category=given.category, pillar_reason=given.reason)
         tasks.append(make_task(values, file=file, row=row))
     if not tasks:
         raise InputError("no task rows after the header", file=file, row="line 2")
-    return TaskList(tuple(tasks), source=file)
+    return classify(TaskList(tuple(tasks), source=file), pillars)
 
 
 def _money_text(value: float) -> str:
@@ -150,14 +164,14 @@ def _money_text(value: float) -> str:
 
 
 def csv_text(tasks: Iterable[Task]) -> str:
-    r"""The tidy CSV of some tasks as text (``\\n`` line ends, deterministic)."""
+    r"""The tidy CSV of some tasks as text (``\\n`` line ends, deterministic), with their classification."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([*COLUMNS, *CLASSIFICATION_COLUMNS])
     for task in tasks:
         row = task.model_dump()
         cells = []
-        for column in COLUMNS:
+        for column in (*COLUMNS, *CLASSIFICATION_COLUMNS):
             value = row[column]
             if column in MONEY_COLUMNS:
                 cells.append(_money_text(value))

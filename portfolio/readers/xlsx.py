@@ -210,7 +210,7 @@ def read_xlsx(path: str | Path) -> TaskList:
     >>> tasks = read_appendix()
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pl2.xlsx"
     >>> write_layout_xlsx(appendix_lines(tasks), out)
-    >>> read_xlsx(out).tasks == tasks.tasks
+    >>> read_appendix(out).tasks == tasks.tasks
     True
     """
     path = Path(path)
