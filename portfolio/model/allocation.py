@@ -51,7 +51,8 @@ class Allocation:
     Attributes
     ----------
     table
-        Indexed by ``(year, id)``: ``group``, ``agency``, ``funding_source``,
+        Indexed by ``(year, id)``: ``group``, ``agency``, ``pillar``,
+        ``category`` (``portfolio.pillars``), ``funding_source``,
         ``tier``, ``kind``, ``remaining_need``, ``demand``, ``lower`` and
         ``upper`` (the task's bounds), ``planned`` (the document's Dự kiến phân
         bổ, for the first year; 0 later), ``allocated``, ``difference``
@@ -204,6 +205,23 @@ class Allocation:
     def by_group(self) -> pd.DataFrame:
         """The same per task group (A–D)."""
         return self._by(["group"])
+
+    def by_pillar(self) -> pd.DataFrame:
+        """Demand, planned, allocated, difference and shares per pillar of Nghị quyết 03-NQ/TU.
+
+        See :func:`~portfolio.model.pillar_report.pillar_table`: the four pillars in
+        order (then ``chưa phân loại`` if a task is), ``planned_share`` of the
+        document's total and ``envelope_share`` of the year's envelopes.
+        """
+        from .pillar_report import pillar_table
+
+        return pillar_table(self.table, self.envelopes)
+
+    def by_category(self) -> pd.DataFrame:
+        """The same per heading of Phụ lục I (I Thể chế số … XII Không gian trải nghiệm)."""
+        from .pillar_report import pillar_table
+
+        return pillar_table(self.table, self.envelopes, by="category")
 
     def by_tier(self) -> pd.DataFrame:
         """The same per funding source and tier."""

@@ -97,6 +97,8 @@ def make_selector(derived: pd.DataFrame) -> Selector:
         derived["agency"].to_numpy(object),
         derived["funding_source"].to_numpy(str),
         derived["tier"].to_numpy(int),
+        derived["pillar"].to_numpy(object) if "pillar" in derived else None,
+        derived["category"].to_numpy(object) if "category" in derived else None,
     )
 
 

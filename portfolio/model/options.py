@@ -1,7 +1,7 @@
 """What a run may change: the rule, the envelopes and the analyst's options.
 
 Every option is validated before any model is built; a name that matches no
-task, agency or group is a :class:`~portfolio.errors.ScenarioError`.
+task, agency, group or pillar is a :class:`~portfolio.errors.ScenarioError`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import ScenarioError
+from ..pillars import category_name, pillar_name
 
 __all__ = ["RULES", "Options", "Selector", "normalize_name"]
 
@@ -49,8 +50,9 @@ class Options(BaseModel):
     plan_year, years
         First year planned (t0) and the horizon length (1 = a single year).
     weights
-        Priority weights by task id, agency, group letter or source (the
-        ``weighted`` rule); weights that match one task multiply.
+        Priority weights by task id, agency, group letter, source or pillar
+        (``{"Kinh tế số": 2}``; the ``weighted`` rule); weights that match one
+        task multiply.
     must_fund
         Tasks (or agencies, groups) funded to their full demand, whatever their tier.
     locked
@@ -58,9 +60,11 @@ class Options(BaseModel):
     deferred
         Tasks (or agencies, groups) given nothing this run.
     agency_floors, agency_caps
-        Agency -> least / most money in a year.
+        Agency (or group, pillar, any name of the constraint grammar) -> least /
+        most money in a year.
     constraints
-        Analyst rows as strings: ``"Sở Y tế >= 20000"``, ``"C <= 5000"``, ``"B38 + B36 <= 100000"``.
+        Analyst rows as strings: ``"Sở Y tế >= 20000"``, ``"C <= 5000"``, ``"B38 + B36 <= 100000"``,
+        ``"Kinh tế số >= 50.000"``.
     seed_share
         Least share of its remaining need each new task receives (the document's
         "Tỷ lệ bố trí vốn" is 2% for most new tasks).
@@ -136,12 +140,18 @@ class Options(BaseModel):
 
 
 class Selector:
-    """Resolve names in options (task ids, agencies, groups, sources, tiers) to tasks.
+    """Resolve names in options (task ids, agencies, groups, sources, tiers, pillars) to tasks.
+
+    A pillar is named as :func:`portfolio.pillars.pillar_name` reads it
+    (``Kinh tế số``, ``digital economy``), a heading of Phụ lục I as
+    :func:`portfolio.pillars.category_name` does (``VI Dữ liệu số``, ``VI``).
 
     Parameters
     ----------
     ids, groups, agencies, sources, tiers
         One entry per task.
+    pillars, categories
+        One entry per task (default: every task unclassified).
     """
 
     def __init__(
@@ -151,12 +161,16 @@ class Selector:
         agencies: Sequence[str] | np.ndarray,
         sources: Sequence[str] | np.ndarray,
         tiers: Sequence[int] | np.ndarray,
+        pillars: Sequence[str] | np.ndarray | None = None,
+        categories: Sequence[str] | np.ndarray | None = None,
     ) -> None:
         self.ids = tuple(ids)
         self.groups = np.asarray(groups)
         self.agencies = agencies
         self.sources = np.asarray(sources)
         self.tiers = np.asarray(tiers)
+        self.pillars = np.asarray(pillars if pillars is not None else ["chưa phân loại"] * len(self.ids))
+        self.categories = np.asarray(categories if categories is not None else self.pillars)
 
     @functools.cached_property
     def id_index(self) -> dict[str, int]:
@@ -190,6 +204,12 @@ class Selector:
             return self.sources == key.casefold()
         if key.casefold().startswith("tier ") and key[5:].strip().isdigit():
             return self.tiers == int(key[5:].strip())
+        pillar = pillar_name(key)
+        if pillar is not None:
+            return self.pillars == pillar
+        category = category_name(key)
+        if category is not None:
+            return self.categories == category
         folded = normalize_name(key)
         match = self.agency_keys == folded
         if match.any():
@@ -199,7 +219,7 @@ class Selector:
         close = difflib.get_close_matches(folded, sorted(set(self.agency_keys.tolist())), n=2)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise ScenarioError(
-            f"{key!r} is no task id, group, funding source, tier or agency of the appendix{hint}",
+            f"{key!r} is no task id, group, funding source, tier, pillar or agency of the appendix{hint}",
             field=option,
         )
 

@@ -36,6 +36,8 @@ def year_table(inst: Instance, x: np.ndarray, *, first_year: bool = True) -> pd.
         {
             "group": d["group"],
             "agency": d["agency"],
+            "pillar": d["pillar"],
+            "category": d["category"],
             "funding_source": d["funding_source"],
             "tier": inst.tier,
             "kind": d["kind"],
