@@ -19,6 +19,8 @@ that no notebook needs a formatter of its own:
 ('1,158,731', '32.23%', 'Envelope')
 >>> word("envelope")
 'Hạn mức (envelope)'
+>>> number(237540.666), number(0.32227)
+('237.540,67', '0,3223')
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 from .errors import ScenarioError
 from .money import format_vnd
 
-__all__ = ["DisplayOptions", "amount", "html_table", "option_context", "options", "percent"]
+__all__ = ["DisplayOptions", "amount", "html_table", "number", "option_context", "options", "percent"]
 __all__ += ["source_word", "tier_word", "word"]
 
 LANGS = ("vi", "en")
@@ -117,6 +119,16 @@ class DisplayOptions:
             raise ScenarioError(f"expected a whole number ≥ 1, got {value!r}", field="max_rows")
         self._max_rows = value
 
+    def format_pandas(self) -> None:
+        """Show every float of a pandas table in the display's number format.
+
+        Amounts with two decimals (``237.540,67``), shares below 1 with four
+        (``0,3223``); the language is read when a table is shown.
+        """
+        import pandas as pd
+
+        pd.set_option("display.float_format", number)
+
     def __repr__(self) -> str:
         return f"DisplayOptions(lang={self.lang!r}, max_rows={self.max_rows})"
 
@@ -179,6 +191,13 @@ def amount(value: float, decimals: int = 0) -> str:
     if options.display.lang == "en":
         return f"{float(value):,.{decimals}f}"
     return format_vnd(float(value), decimals)
+
+
+def number(value: float) -> str:
+    """A float of a table: two decimals, four for a share below 1 (``237.540,67``, ``0,3223``)."""
+    if not math.isfinite(float(value)):
+        return str(value)
+    return amount(value, 4 if 0 < abs(value) < 1 else 2)
 
 
 def percent(share: float, decimals: int = 2) -> str:

@@ -93,3 +93,17 @@ def test_frontier_html_marks_current_envelope() -> None:
     assert "32,23%" in current.split("</tr>")[0]
     assert _rows(text) <= 30
     assert type(sweep.head()) is not type(sweep)  # derived tables are plain DataFrames
+
+
+def test_format_pandas_writes_the_document_numbers() -> None:
+    import pandas as pd
+
+    old = pd.get_option("display.float_format")
+    try:
+        pf.options.display.format_pandas()
+        text = repr(pd.DataFrame({"demand": [237_540.666], "coverage": [0.32227]}))
+        assert "237.540,67" in text and "0,3223" in text
+        with option_context(lang="en"):
+            assert "237,540.67" in repr(pd.DataFrame({"demand": [237_540.666]}))
+    finally:
+        pd.set_option("display.float_format", old)

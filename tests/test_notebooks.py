@@ -45,10 +45,21 @@ EXPECTED = {
         "envelope_recurrent: x_A1 + x_B1 + x_B2 + x_B3 + x_C1 <= 600",
         "status optimal, λ = 0,375 (= 300 / 800)",
         "202,70",  # closest_to_plan gives B2 300/370 of its planned 250
-        "dual of the envelope row (by hand): 0,00125 = 1/800",
+        "dual of the envelope row: 0,00125 = 1/800",
+        "CBC: λ = 0,375",
+        "StageProblem(2024, 'tier 3: level': maximize over 6 columns",
+        "planned above 50.000: ('B38', 'D1')",
         "λ(601) − λ(600) = 0,00125",
         "dual 1/266.884; finite difference 1/266.884",
         "commitments need 100,0 but the envelope is 80,0: short by 20,0 million VND",
+    ],
+    "04_live_what_if.ipynb": [
+        "['recurrent', 'investment', 'rule', 'deferred']",
+        "recurrent envelope 299.160,9",
+        "recurrent tier 3 coverage after a 10% cut: 19,78%",
+        "rule: equal_awards ; B38 allocated: 0.0",
+        "short by",
+        "report.html",
     ],
 }
 # Files each notebook writes into its temporary folder.
@@ -56,6 +67,7 @@ WRITTEN = {
     "01_quick_start.ipynb": [],
     "02_what_if.ipynb": ["more.toml", "cut10.xlsx", "plan_3_years.xlsx", "comparison.xlsx"],
     "03_teaching.ipynb": ["tier3_stage.lp"],
+    "04_live_what_if.ipynb": ["report.html"],
 }
 
 

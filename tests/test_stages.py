@@ -73,3 +73,13 @@ def test_names_repr_shows_the_names() -> None:
     b.add_variables("x", 3)
     b.add_variables("level", 1, names=["level"])
     assert repr(b.build().col_names) == "Names(['x[0]', 'x[1]', 'x[2]', 'level'])"
+
+
+def test_lp_file_leaves_out_empty_rows(tmp_path: Path) -> None:
+    # no investment task: the investment envelope row has no entries and says nothing
+    tasks = pf.read_appendix().select(["A1", "B12", "B38", "C1"])
+    stage = pf.optimize(tasks, budget={"recurrent": 50_000}).stages[-1]
+    assert "envelope investment" in stage.duals.index
+    text = stage.write_lp(tmp_path / "stage.lp").read_text()
+    assert "envelope_investment" not in text and "dummy" not in text
+    assert "envelope_recurrent:" in text

@@ -81,8 +81,12 @@ class StageProblem:
         return pd.Series(y, index=pd.Index(list(self.problem.row_names), name="row"), name="dual")
 
     def write_lp(self, path: str | Path) -> Path:
-        """Write the problem as a CPLEX LP file (readable names, via PuLP); returns the path."""
-        return write_lp(self.problem, path)
+        """Write the problem as a CPLEX LP file (readable names, via PuLP); returns the path.
+
+        A row without entries (the envelope of a source none of the tasks draws on)
+        says nothing and is left out.
+        """
+        return write_lp(_without_empty_rows(self.problem), path)
 
     def __repr__(self) -> str:
         p = self.problem
@@ -93,6 +97,22 @@ class StageProblem:
 
 
 _PER_TASK = ("coverage", "utility_pieces", "plan_change")
+
+
+def _without_empty_rows(problem: LinearProblem) -> LinearProblem:
+    """The same problem without the rows that have no entries."""
+    filled = np.bincount(problem.a_index, minlength=problem.num_rows) > 0
+    if filled.all():
+        return problem
+    renumber = np.cumsum(filled) - 1
+    return dataclasses.replace(
+        problem,
+        a_index=renumber[problem.a_index],
+        row_lower=problem.row_lower[filled],
+        row_upper=problem.row_upper[filled],
+        row_names=tuple(np.asarray(list(problem.row_names), dtype=object)[filled]),
+        row_family=problem.row_family[filled],
+    )
 
 
 def _by_task(problem: LinearProblem, ids: tuple[str, ...]) -> LinearProblem:
