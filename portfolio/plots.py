@@ -212,7 +212,7 @@ def plot_tiers(allocation: Allocation, ax: Axes | None = None, *, year: int | No
     below.tick_params(length=0, pad=30)  # below the two-line labels of the bars
     below.spines["bottom"].set_visible(False)
     ax.set_xlim(-0.8, x.max() + 0.8)
-    ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.12)
+    ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.4)  # the legend above the tallest bar
     title = f"Dự kiến và phân bổ theo thứ bậc (planned vs allocated by tier), {year}"
     return finish(ax, f"{title}, {allocation.rule}", "y", loc="upper right")
 

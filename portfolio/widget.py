@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import PortfolioError
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .model.allocation import Allocation
     from .tasks import TaskList
 
@@ -108,7 +110,6 @@ class WhatIf:
         import io
 
         from IPython.display import HTML, Image
-        from matplotlib.figure import Figure
 
         self.output.outputs = ()
         if self.allocation is None:
@@ -117,13 +118,30 @@ class WhatIf:
             )
             return
         self.output.append_display_data(HTML(self.allocation._repr_html_()))
-        figure = Figure(figsize=(15, 6), layout="constrained")  # no pyplot state: one figure per change
-        left, right = figure.subplots(1, 2)
+        buffer = io.BytesIO()
+        self.figure().savefig(buffer, format="png", dpi=72)
+        self.output.append_display_data(Image(data=buffer.getvalue(), format="png"))
+
+    def figure(self) -> Figure:
+        """The tier and agency charts of the current allocation, side by side (a new Figure).
+
+        Raises
+        ------
+        PortfolioError
+            While the controls' values cannot be allocated.
+        """
+        from matplotlib.figure import Figure
+
+        if self.allocation is None:
+            raise PortfolioError(f"nothing to draw: {self.message}")
+        # no pyplot state, and fixed places for the two charts: a layout engine would
+        # measure every label again at each change
+        figure = Figure(figsize=(15, 6))
+        left = figure.add_axes((0.06, 0.16, 0.34, 0.76))
+        right = figure.add_axes((0.68, 0.10, 0.31, 0.82))  # room on its left for the agencies' names
         self.allocation.plot("tier", ax=left)
         self.allocation.plot("agency", ax=right, top=12)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=72)
-        self.output.append_display_data(Image(data=buffer.getvalue(), format="png"))
+        return figure
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.box._repr_mimebundle_(**kwargs)

@@ -13,12 +13,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 import portfolio as pf
 from portfolio.cli import main
 from portfolio.model import Allocation
 from portfolio.scenarios import Comparison
+from portfolio.widget import WhatIf
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,8 @@ def comparison() -> Comparison:
 def _overlaps(ax: Axes) -> list[tuple[str, str]]:
     """Pairs of drawn texts of the figure whose boxes intersect (by more than a pixel)."""
     figure: Any = ax.figure
+    if not isinstance(figure.canvas, FigureCanvasAgg):  # a Figure made without pyplot
+        FigureCanvasAgg(figure)
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     frame = figure.bbox
@@ -65,6 +69,8 @@ CHARTS: dict[str, Callable[[Allocation, Comparison], Axes]] = {
     "compare task": lambda a, c: c.plot(by="task"),
     "frontier": lambda a, c: pf.frontier(points=40).plot(),
     "frontier both": lambda a, c: pf.frontier(source="both", points=20).plot(),
+    "what-if tier": lambda a, c: WhatIf(pf.read_appendix(), draw=False).figure().axes[0],
+    "what-if agency": lambda a, c: WhatIf(pf.read_appendix(), draw=False).figure().axes[1],
 }
 
 
@@ -77,7 +83,7 @@ def test_no_label_overlaps_on_the_bundled_data(
         assert isinstance(ax, Axes)
         assert _overlaps(ax) == []
     finally:
-        plt.close(ax.figure)  # type: ignore[arg-type]
+        plt.close("all")
 
 
 def test_overlap_check_sees_overlaps() -> None:
