@@ -243,7 +243,9 @@ def _summary_sheet(allocation: Allocation, shown: pd.DataFrame, decimals: int) -
             exact = in_year[in_year["group"] == group]
             rows.append(line(year, label, members[_SHOWN].sum(), exact))
         rows.append(line(year, [_TOTAL, "", ""], of_year[_SHOWN].sum(), in_year))
-    return rows
+    from .pillar_views import summary_rows  # the pillars of NQ 03-NQ/TU, a section of its own
+
+    return rows + summary_rows(allocation, shown, decimals)
 
 
 def _plan_sheet(allocation: Allocation, shown: pd.DataFrame, tasks: TaskList, decimals: int) -> Rows:

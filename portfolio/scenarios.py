@@ -292,7 +292,8 @@ def load_scenarios(path: str | Path, tasks: Tasks = None) -> list[Scenario]:
 class Comparison:
     """Scenarios side by side, in million VND (the first plan year of each scenario).
 
-    ``per_task``, ``per_agency``, ``per_group`` and ``per_tier`` hold ``planned``
+    ``per_task``, ``per_agency``, ``per_group``, ``per_tier`` and ``per_pillar`` (the
+    pillars of Nghị quyết 03-NQ/TU) hold ``planned``
     (the document) then one allocated column per scenario and a ``TỔNG`` row; a
     failed scenario's column is NaN and ``failed`` gives its one-line reason.
     ``envelopes`` holds each scenario's envelope per source.
@@ -305,10 +306,11 @@ class Comparison:
     envelopes: pd.DataFrame
     failed: dict[str, str] = field(default_factory=dict)
     allocations: dict[str, Allocation] = field(default_factory=dict)
+    per_pillar: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return the tables by name (the CSV file stems and the sheet names)."""
-        names = ("per_task", "per_agency", "per_group", "per_tier", "envelopes")
+        names = ("per_task", "per_agency", "per_group", "per_tier", "per_pillar", "envelopes")
         out = {name: getattr(self, name) for name in names}
         if self.failed:
             reasons = pd.Series(self.failed, dtype=object, name="reason")
@@ -340,13 +342,13 @@ class Comparison:
     def plot(self, by: str = "tier", ax: Any = None, *, top: int | None = None) -> Any:
         """Scenarios side by side as grouped horizontal bars; returns the Axes.
 
-        ``by``: ``"tier"`` (source and tier), ``"group"``, ``"agency"`` or ``"task"``
-        (the 20 largest tasks unless ``top`` says otherwise).
+        ``by``: ``"tier"`` (source and tier), ``"group"``, ``"agency"``, ``"pillar"``
+        or ``"task"`` (the 20 largest tasks unless ``top`` says otherwise).
         """
         from .plots import plot_comparison
 
         frames = {"tier": self.per_tier, "group": self.per_group, "agency": self.per_agency}
-        frames["task"] = self.per_task
+        frames["task"], frames["pillar"] = self.per_task, self.per_pillar
         if by not in frames:
             raise ValueError(f"by must be one of {', '.join(frames)}, got {by!r}")
         return plot_comparison(frames[by], ax, top=20 if by == "task" and top is None else top)
@@ -355,6 +357,20 @@ class Comparison:
         from .views import comparison_html
 
         return comparison_html(self)
+
+
+def _per_pillar(long: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Planned and each scenario's allocation per pillar, in the Resolution's order, with TỔNG."""
+    from .pillars import PILLARS, UNCLASSIFIED
+
+    order = [*PILLARS, *([UNCLASSIFIED] if (long["pillar"] == UNCLASSIFIED).any() else [])]
+    frame = long.pivot_table(
+        index="pillar", columns="scenario", values="value", aggfunc="sum", fill_value=0.0
+    )
+    frame = frame.reindex(index=order, fill_value=0.0).reindex(columns=["planned", *names]).astype(float)
+    frame = frame.rename_axis(columns=None)
+    frame.loc[TOTAL, :] = frame.sum(axis=0, skipna=False)
+    return frame
 
 
 def compare(
@@ -408,6 +424,7 @@ def compare(
         total = frame.sum(axis=0, skipna=False)
         frame.loc[(TOTAL, "") if isinstance(frame.index, pd.MultiIndex) else TOTAL, :] = total
         out[what] = frame
+    out["per_pillar"] = _per_pillar(long, names)
     envelopes = pd.DataFrame(np.nan, index=pd.Index(SOURCES, name="funding_source"), columns=names)
     for name, allocation in allocations.items():
         for source in SOURCES:

@@ -291,7 +291,8 @@ def test_compare_loads_files(tasks: pf.TaskList) -> None:
 def test_comparison_files(comparison: Comparison, tmp_path: Path) -> None:
     written = comparison.to_csv(tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(
-        ["per_task.csv", "per_agency.csv", "per_group.csv", "per_tier.csv", "envelopes.csv", "failed.csv"]
+        ["per_task.csv", "per_agency.csv", "per_group.csv", "per_tier.csv", "per_pillar.csv"]
+        + ["envelopes.csv", "failed.csv"]
     )
     back = pd.read_csv(tmp_path / "out" / "per_group.csv")
     assert back.columns.tolist() == ["group", "planned", "document", "cut10", "too_small"]
