@@ -83,6 +83,15 @@ def _parser() -> argparse.ArgumentParser:
             help="the appendix: tidy .csv, the plan's .txt, or .xlsx/.docx laid out like the "
             "document (default: the bundled Phụ lục 2)",
         )
+        pillars_arg(p)
+
+    def pillars_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--pillars",
+            type=Path,
+            metavar="FILE",
+            help="a CSV id,pillar,category overriding the pillar of some tasks (docs/pillars.md)",
+        )
 
     def out_arg(p: argparse.ArgumentParser, help: str) -> None:
         p.add_argument("--out", type=Path, action="append", default=[], metavar="FILE", help=help)
@@ -177,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
         "scenarios", nargs="+", type=Path, metavar="FILE", help="scenario .toml/.json files or folders"
     )
     cmp.add_argument("--appendix", help="the appendix (default: the bundled Phụ lục 2)")
+    pillars_arg(cmp)
     out_arg(
         cmp,
         "write the comparison; repeat for several: .xlsx (per task, agency, group, tier), "
@@ -220,15 +230,17 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     conv.add_argument("appendix", help="the source file")
+    pillars_arg(conv)
     conv.add_argument("--out", type=Path, required=True, help="the tidy CSV to write")
     return parser
 
 
 def _show(args: argparse.Namespace) -> int:
     from .money import format_vnd
+    from .pillar_views import pillar_lines
     from .readers import read_appendix
 
-    tasks = read_appendix(args.appendix)
+    tasks = read_appendix(args.appendix, pillars=args.pillars)
     frame = tasks.frame
     money = ["approved", "spent_before", "carried_over", "planned"]
     print(f"{tasks.source}: {len(tasks)} tasks (million VND)")
@@ -237,6 +249,8 @@ def _show(args: argparse.Namespace) -> int:
     for group, part in frame.groupby("group", sort=True):
         print(f"{group:<6}{len(part):>5}" + "".join(f"{format_vnd(part[c].sum(), 2):>16}" for c in money))
     print(f"{'total':<6}{len(frame):>5}" + "".join(f"{format_vnd(frame[c].sum(), 2):>16}" for c in money))
+    print()
+    print("\n".join(pillar_lines(frame)))
     if args.agencies:
         print()
         for key, part in frame.groupby(["group", "agency"], sort=False):
@@ -286,7 +300,7 @@ def _run(args: argparse.Namespace) -> Allocation:
     from .model import optimize
     from .readers import read_appendix
 
-    tasks = read_appendix(args.appendix)
+    tasks = read_appendix(args.appendix, pillars=args.pillars)
     return optimize(tasks, **_options(args, tasks))
 
 
@@ -309,6 +323,8 @@ def _optimize(args: argparse.Namespace) -> int:
             f"{label:<28}{format_vnd(row['demand'], 2):>16}{format_vnd(row['planned'], 2):>16}"
             f"{format_vnd(row['allocated'], 2):>16}{row['coverage']:>10.4f}"
         )
+    print()
+    _table(allocation.by_pillar(), ["planned", "allocated", "difference"])
     _write_outputs(allocation, outputs)
     if args.write_lp is not None:
         from .model.solved import write_stages
@@ -378,12 +394,15 @@ def _compare(args: argparse.Namespace) -> int:
     from .scenarios import compare
 
     outputs = _check_outputs(args.out, [*args.scenarios, *([args.appendix] if args.appendix else [])])
-    comparison = compare(args.scenarios, read_appendix(args.appendix), raise_on_failure=False)
+    tasks = read_appendix(args.appendix, pillars=args.pillars)
+    comparison = compare(args.scenarios, tasks, raise_on_failure=False)
     columns = list(comparison.per_tier.columns)
     print("million VND; planned = the document's Dự kiến phân bổ")
     _table(comparison.per_tier, columns)
     print()
     _table(comparison.per_group, columns)
+    print()
+    _table(comparison.per_pillar, columns)
     for name, reason in comparison.failed.items():
         print(f"portfolio: infeasible: scenario {name!r}: {reason}", file=sys.stderr)
     for out in outputs:
@@ -414,7 +433,7 @@ def _frontier(args: argparse.Namespace) -> int:
     from .readers import read_appendix
 
     outputs = _check_outputs(args.out, [args.appendix] if args.appendix else [], (".csv", ".png"))
-    tasks = read_appendix(args.appendix)
+    tasks = read_appendix(args.appendix, pillars=args.pillars)
     options = _options(args, tasks)
     sweep = frontier(
         tasks,
@@ -509,7 +528,7 @@ def _convert(args: argparse.Namespace) -> int:
     from .readers.tidy import write_csv
 
     refuse_overwrite(args.out, [Path(args.appendix)])
-    tasks = read_appendix(args.appendix)
+    tasks = read_appendix(args.appendix, pillars=args.pillars)
     write_csv(tasks, args.out)
     print(f"wrote {len(tasks)} tasks to {args.out}")
     return 0
