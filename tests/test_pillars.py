@@ -435,3 +435,106 @@ def test_the_default_run_meets_a_pillar_floor(tasks: pf.TaskList) -> None:
 def test_an_unknown_name_still_says_what_it_could_be() -> None:
     with pytest.raises(ScenarioError, match="pillar or agency"):
         pf.optimize(weights={"kinh tế biển": 2}, rule="weighted")
+
+
+def test_cli_show_gives_the_pillar_totals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.cli import main
+
+    assert main(["show"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    economy = next(line for line in lines if line.startswith("Kinh tế số (digital economy)"))
+    assert economy.split()[5] == "18"  # rows
+    assert economy.split()[-2:] == ["51.413,00", "12,89%"]
+    total = next(line for line in lines if line.startswith("total") and "398.791,00" in line)
+    assert total.split()[1] == "81"
+    pillars = tmp_path / "pillars.csv"
+    pillars.write_text("id,category\nB38,X\n", encoding="utf-8")
+    assert main(["show", "--pillars", str(pillars)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    economy = next(line for line in lines if line.startswith("Kinh tế số (digital economy)"))
+    assert economy.split()[-2:] == ["171.413,00", "42,98%"]
+
+
+def test_cli_optimize_and_compare_report_by_pillar(capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.cli import main
+
+    assert main(["optimize"]) == 0
+    out = capsys.readouterr().out
+    economy = next(line for line in out.splitlines() if line.startswith("Kinh tế số"))
+    assert economy.split()[-3:] == ["51.413", "88.030", "36.617"]
+    scenarios = ROOT / "examples" / "scenarios"
+    assert main(["compare", str(scenarios / "cut10.toml")]) == 0
+    out = capsys.readouterr().out
+    assert any(line.startswith("Xã hội số") for line in out.splitlines())
+
+
+def test_cli_bad_pillars_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.cli import main
+
+    pillars = tmp_path / "pillars.csv"
+    pillars.write_text("id,pillar\nB38,kinh tế biển\n", encoding="utf-8")
+    assert main(["optimize", "--pillars", str(pillars)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(
+        f"portfolio: error: {pillars}: row B38 (line 2): field 'pillar'"
+    )
+
+
+def test_compare_per_pillar(tasks: pf.TaskList) -> None:
+    scenarios = [
+        pf.Scenario(name="economy", rule="weighted", weights={"digital economy": 2}),
+        pf.Scenario(name="impossible", constraints=["Xã hội số >= 900.000"]),
+    ]
+    comparison = pf.compare(scenarios, tasks, raise_on_failure=False)
+    table = comparison.per_pillar
+    assert list(table.index) == [*PILLARS, "TỔNG"]
+    assert table.loc["Kinh tế số", "planned"] == 51413
+    assert table.loc["TỔNG", "economy"] == pytest.approx(comparison.per_group.loc["TỔNG", "economy"])
+    assert table.loc["Kinh tế số", "economy"] == pytest.approx(
+        comparison.allocations["economy"].by_pillar().loc["Kinh tế số", "allocated"]
+    )
+    assert table["impossible"].isna().all() and "impossible" in comparison.failed
+    assert "per_pillar" in comparison.tables()
+
+
+def test_the_workbook_summary_has_the_pillars(tasks: pf.TaskList, tmp_path: Path) -> None:
+    import openpyxl
+
+    from portfolio.export import allocation_to_excel
+    from portfolio.pillar_views import PILLAR_TITLE
+
+    path = tmp_path / "a.xlsx"
+    allocation_to_excel(pf.optimize(tasks), path)
+    rows = [
+        list(r) for r in openpyxl.load_workbook(path, read_only=True)["Tổng hợp"].iter_rows(values_only=True)
+    ]
+    start = next(i for i, row in enumerate(rows) if row[0] == PILLAR_TITLE)
+    body = rows[start + 2 : start + 7]
+    assert [row[0].split(" (")[0] for row in body] == [*PILLARS, "TỔNG"]
+    assert [row[1] for row in body] == [25, 21, 18, 17, 81]
+    planned = [row[4] for row in body]
+    assert planned == [204193, 98800, 51413, 44385, 398791]
+    allocated = [row[5] for row in body]
+    assert sum(allocated[:-1]) == allocated[-1]
+    group_total = [row for row in rows[:start] if row and row[0] == "TỔNG (total)"][-1]
+    assert body[-1][3:8] == group_total[3:8]  # demand … coverage: the same shown totals as the groups
+    assert [row[8] for row in body] == [51.2, 24.77, 12.89, 11.13, 100]
+
+
+def test_plot_pillars(tasks: pf.TaskList, tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from portfolio.pillar_views import plot_pillars
+    from portfolio.plots import save_figure
+
+    a = pf.optimize(tasks)
+    ax = plot_pillars(a)
+    planned, allocated = ax.containers[:2]
+    assert [bar.get_width() for bar in planned] == [204193, 98800, 51413, 44385]
+    assert [bar.get_width() for bar in allocated] == pytest.approx(a.by_pillar()["allocated"].tolist())
+    assert save_figure(ax, tmp_path / "pillars.png").stat().st_size > 0
+    plan = pf.optimize(tasks, years=2)
+    assert len(plot_pillars(plan, year=2025).containers[1]) == 4
+    with pytest.raises(ValueError, match="2030"):
+        plot_pillars(plan, year=2030)
