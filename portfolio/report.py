@@ -33,7 +33,8 @@ body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1050px;margin:1.5em au
 h1{font-size:1.5em;margin-bottom:.1em}h2{font-size:1.2em;border-bottom:2px solid #1f5fa8;margin-top:1.6em}
 .sub{color:#555;margin-top:0}figure{margin:.8em 0}figure svg{max-width:100%;height:auto}
 figcaption{color:#555;font-size:.9em}ol.reasons li{margin:.3em 0}
-@media print{body{max-width:none;margin:0}section,figure,table{break-inside:avoid}h2{break-after:avoid}}
+@media print{body{max-width:none;margin:0}figure,table,li{break-inside:avoid}h2,h3{break-after:avoid}
+figure svg{max-height:245mm;width:auto}}
 @page{size:A4;margin:15mm}
 </style>"""
 

@@ -411,9 +411,10 @@ class TaskList(Sequence[Task]):
         ``tasks.where(group="B", agency="Sở Y tế")``, ``tasks.where(lambda t: t.planned > 10_000)``;
         a field given a list or set matches any of its values.
         """
+        known = list(Task.model_fields)
         for name in fields:
-            if name not in COLUMNS:
-                raise KeyError(f"{name!r} is not a task field; known: {', '.join(COLUMNS)}")
+            if name not in known:
+                raise KeyError(f"{name!r} is not a task field; known: {', '.join(known)}")
 
         def keep(task: Task) -> bool:
             for name, value in fields.items():

@@ -107,3 +107,11 @@ def test_format_pandas_writes_the_document_numbers() -> None:
             assert "237,540.67" in repr(pd.DataFrame({"demand": [237_540.666]}))
     finally:
         pd.set_option("display.float_format", old)
+
+
+def test_where_takes_any_task_field() -> None:
+    tasks = pf.read_appendix()
+    pillar = tasks[0].pillar
+    chosen = tasks.where(pillar=pillar)
+    assert chosen.ids and all(t.pillar == pillar for t in chosen)
+    assert len(chosen) < len(tasks)
