@@ -215,6 +215,24 @@ def bench_frontier(repeat: int) -> Row:
     return Row("frontier(points=1000), appendix", took, "s", "one optimize()", one, "≤ 2 s", took <= 2.0)
 
 
+def bench_what_if(repeat: int) -> Row:
+    import portfolio as pf
+    from portfolio.widget import WhatIf
+
+    tasks = pf.read_appendix()
+    widget = WhatIf(tasks)
+    values = iter(list(range(60, 100)) * 10)
+
+    def move() -> None:  # one move of a slider: optimize, summary and the two charts again
+        widget.controls["recurrent"].value = next(values)
+
+    took = _median(move, repeat)
+    one = _median(lambda: pf.optimize(tasks), repeat)
+    return Row(
+        "what-if: one move of a slider, redrawn", took, "s", "one optimize()", one, "< 1 s", took < 1.0
+    )
+
+
 def _year(n: int) -> Any:
     from portfolio.model.inputs import make_options, planned_totals
     from portfolio.model.instance import build_instance
@@ -530,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         *((f"optimize, {rule}", lambda rule=rule: bench_optimize(rule, repeat * 5)) for rule in RULES),
         ("cli", lambda: bench_cli(max(3, repeat // 2))),
         ("frontier", lambda: bench_frontier(repeat)),
+        ("what-if", lambda: bench_what_if(repeat)),
         ("closed form", lambda: bench_closed_form(big, repeat)),
         ("closed form against LPs", lambda: bench_fast_path(medium)),
         ("plan", lambda: bench_plan(small, 3, 1)),
