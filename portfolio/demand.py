@@ -123,6 +123,14 @@ def tier_of(group: np.ndarray, is_new: np.ndarray, end_year: np.ndarray, plan_ye
     ).astype(int)
 
 
+def _canonical(agencies: np.ndarray) -> np.ndarray:
+    """Each task's agency by its one canonical name (:mod:`portfolio.agencies`)."""
+    from .agencies import canonical_names
+
+    names = canonical_names(agencies.tolist())
+    return np.asarray([names[str(a)] for a in agencies.tolist()], dtype=object)
+
+
 def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     """The derived quantities of every task for one plan year.
 
@@ -137,7 +145,8 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by task id, in document order, with the columns ``group``,
-        ``agency``, ``funding_source``, ``pillar``, ``category``, ``kind`` (``lease``, ``annual``,
+        ``agency`` (its canonical name, :mod:`portfolio.agencies`),
+        ``funding_source``, ``pillar``, ``category``, ``kind`` (``lease``, ``annual``,
         ``continuing``, ``new``), ``tier``, ``remaining_need``, ``years_left``,
         ``overdue``, ``lease_payment`` (NaN unless a lease), ``active``
         (False for a lease whose contract window excludes ``t0``),
@@ -179,7 +188,7 @@ def derive(tasks: TaskList, plan_year: int = 2024) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "group": group,
-            "agency": cols["agency"],
+            "agency": _canonical(cols["agency"]),
             "funding_source": cols["funding_source"],
             "pillar": cols["pillar"],
             "category": cols["category"],

@@ -207,6 +207,8 @@ def _at_floor(r: Any, why: Any, ctx: _Context, label: str, because: str) -> str:
             cap = "its full demand" if abs(hi - d) <= _tol(hi) else f"its cap {_money(hi)}"
             return f"{label}: its seed share (tỷ lệ bố trí vốn) {seed} covers {cap}"
         return f"{label}: gets only its seed share (tỷ lệ bố trí vốn) {seed}{because}"
+    if why.lower_reason == LowerReason.COMMITTED:
+        return f"{label}: kept at its round-1 (đợt 1) amount {_money(lo)}, which cannot go down{because}"
     return _commitment(r, label)
 
 
@@ -303,7 +305,7 @@ def _reason(task: str, r: Any, why: Any, ctx: _Context) -> str:
     return main
 
 
-def explain(allocation: Allocation, *, threshold: float = 0.5) -> pd.DataFrame:
+def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en") -> pd.DataFrame:
     """The reason for every task's allocation, in words (the plan year of a multi-year plan).
 
     Parameters
@@ -345,7 +347,7 @@ def explain(allocation: Allocation, *, threshold: float = 0.5) -> pd.DataFrame:
     return out
 
 
-def explain_text(allocation: Allocation, task_id: str) -> str:
+def explain_text(allocation: Allocation, task_id: str, *, lang: str = "en") -> str:
     """One paragraph on one task: what was planned, what is allocated, and why.
 
     Raises

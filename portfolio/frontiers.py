@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import InfeasibleError, ScenarioError, SolveError
-from .model.inputs import load_tasks, make_options, planned_totals
+from .model.inputs import load_tasks, planned_totals
 from .model.instance import Instance, build_instance
-from .model.optimize import optimize
+from .model.optimize import optimize, run_options
 from .model.options import SOURCES, Options, budget_matrix
 from .money import format_vnd
 from .tasks import TaskList
@@ -319,7 +319,7 @@ def frontier(
     [0.0, 0.6876, 1.0]
     """
     task_list = load_tasks(tasks)
-    opts = make_options(rule, options.pop("budget", None), **options)
+    opts = run_options(task_list, options.pop("budget", None), rule, **options)
     if source not in (*SOURCES, "both"):
         raise ScenarioError(f"expected recurrent, investment or both, got {source!r}", field="source")
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:

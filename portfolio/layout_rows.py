@@ -34,6 +34,10 @@ __all__ = [
     "LayoutRow",
     "RowKind",
     "appendix_lines",
+    "group_title",
+    "money_headers",
+    "optional_headers",
+    "title_lines",
     "vnd_text",
 ]
 
@@ -49,37 +53,50 @@ RowKind = Literal[
     "summary",
 ]
 
-TITLE_LINES = ("Phụ lục 2", "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ THỰC HIỆN NĂM 2024")
 UNIT_LINE = "Đơn vị tính: Triệu đồng"
 SUMMARY_TITLE = "TỔNG HỢP CÁC NHÓM NHIỆM VỤ CHUYỂN ĐỔI SỐ"
 
+
+def title_lines(year: int = 2024) -> tuple[str, str]:
+    """The appendix's title for a plan year: ``("Phụ lục 2", "DANH MỤC … THỰC HIỆN NĂM 2025")``."""
+    return ("Phụ lục 2", f"DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ THỰC HIỆN NĂM {year}")
+
+
+def money_headers(year: int = 2024) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The money columns of each group's table, with the header text the document uses for ``year``."""
+    planned = f"Dự kiến phân bổ kinh phí năm {year}"
+    return {
+        "A": (("approved", "Dự toán được duyệt"), ("planned", planned)),
+        "B": (
+            ("approved", "Dự toán được duyệt"),
+            ("spent_before", f"Kinh phí đã sử dụng năm {year - 1}"),
+            ("carried_over", f"Chuyển nguồn từ {year - 1} sang {year}"),
+            ("planned", f"{planned} (đợt 1)"),
+        ),
+        "C": (("approved", "Nhu cầu kinh phí"), ("planned", f"{planned} (đợt 1)")),
+        "D": (("approved", "Dự toán"), ("spent_before", "Đã phân bổ, thực hiện"), ("planned", planned)),
+    }
+
+
+def optional_headers(year: int = 2024) -> dict[str, str]:
+    """Columns a group's table lacks in the document, shown only if a task needs them."""
+    return {
+        "spent_before": f"Kinh phí đã sử dụng năm {year - 1}",
+        "carried_over": f"Chuyển nguồn từ {year - 1} sang {year}",
+    }
+
+
+def group_title(group: str, year: int = 2024) -> str:
+    """A group's heading words for a plan year (group B names the year before and the year)."""
+    if group == "B":
+        return f"Các nhiệm vụ chuyển tiếp từ năm {year - 1} sang năm {year}"
+    return GROUP_TITLES[group]
+
+
+TITLE_LINES = title_lines(2024)
 # The money columns of each group's table, with the header text the document uses.
-_MONEY_HEADERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "A": (
-        ("approved", "Dự toán được duyệt"),
-        ("planned", "Dự kiến phân bổ kinh phí năm 2024"),
-    ),
-    "B": (
-        ("approved", "Dự toán được duyệt"),
-        ("spent_before", "Kinh phí đã sử dụng năm 2023"),
-        ("carried_over", "Chuyển nguồn từ 2023 sang 2024"),
-        ("planned", "Dự kiến phân bổ kinh phí năm 2024 (đợt 1)"),
-    ),
-    "C": (
-        ("approved", "Nhu cầu kinh phí"),
-        ("planned", "Dự kiến phân bổ kinh phí năm 2024 (đợt 1)"),
-    ),
-    "D": (
-        ("approved", "Dự toán"),
-        ("spent_before", "Đã phân bổ, thực hiện"),
-        ("planned", "Dự kiến phân bổ kinh phí năm 2024"),
-    ),
-}
-# Columns a group's table lacks in the document, shown only if a task needs them.
-_OPTIONAL_HEADERS = {
-    "spent_before": "Kinh phí đã sử dụng năm 2023",
-    "carried_over": "Chuyển nguồn từ 2023 sang 2024",
-}
+_MONEY_HEADERS = money_headers(2024)
+_OPTIONAL_HEADERS = optional_headers(2024)
 _ORDER = ("approved", "spent_before", "carried_over", "planned")
 _RATIO_HEADER = "Tỷ lệ bố trí vốn"
 _SUBHEADINGS = {False: "Nhiệm vụ chuyển tiếp", True: "Nhiệm vụ đề xuất mới"}
@@ -198,9 +215,10 @@ def _group_columns(
     tasks: Sequence[Task],
     decimals: int,
     extra_columns: Sequence[tuple[str, Mapping[str, float]]],
+    year: int = 2024,
 ) -> list[_Column]:
-    keys = dict(_MONEY_HEADERS[group])
-    for key, header in _OPTIONAL_HEADERS.items():
+    keys = dict(money_headers(year)[group])
+    for key, header in optional_headers(year).items():
         if key not in keys and any(getattr(t, key) for t in tasks):
             keys[key] = header
     columns = [
@@ -235,8 +253,9 @@ def _group_rows(
     decimals: int,
     extra_columns: Sequence[tuple[str, Mapping[str, float]]],
     number_style: str,
+    year: int = 2024,
 ) -> tuple[list[LayoutRow], dict[str, int | None]]:
-    columns = _group_columns(group, tasks, decimals, extra_columns)
+    columns = _group_columns(group, tasks, decimals, extra_columns, year)
     ratio = group == "C"
     lead = ("Stt", "Tên nhiệm vụ", "Đơn vị chủ trì") if group == "D" else ("TT", "Tên nhiệm vụ")
     headers = (
@@ -254,7 +273,7 @@ def _group_rows(
             cells.insert(n_money, _ratio_cell(units.get("planned"), units.get("approved")))
         return tuple(cells)
 
-    title = GROUP_TITLES[group].upper()
+    title = group_title(group, year).upper()
     rows = [
         LayoutRow("heading", (f"{group}. {title} ({len(tasks):02d} nhiệm vụ)",), group),
         LayoutRow("unit", (UNIT_LINE,), group),
@@ -285,8 +304,9 @@ def _summary_rows(
     decimals: int,
     extra_names: Sequence[str],
     number_style: str,
+    year: int = 2024,
 ) -> list[LayoutRow]:
-    headers = (*_SUMMARY_HEADERS, *extra_names, "Ghi chú")
+    headers = (*_SUMMARY_HEADERS[:-1], f"Dự kiến phân bổ kinh phí năm {year}", *extra_names, "Ghi chú")
     rows = [
         LayoutRow("heading", (f"E. {SUMMARY_TITLE}",), "E"),
         LayoutRow("unit", (UNIT_LINE,), "E"),
@@ -317,6 +337,7 @@ def appendix_lines(
     decimals: int = 2,
     extra_columns: Sequence[tuple[str, Mapping[str, float]]] = (),
     number_style: Literal["text", "numeric"] = "numeric",
+    year: int | None = None,
 ) -> list[LayoutRow]:
     """Lay tasks out as Phụ lục 2: one table per group, subtotals, section E.
 
@@ -337,6 +358,10 @@ def appendix_lines(
     number_style
         ``"numeric"``: money cells are floats (for a spreadsheet);
         ``"text"``: Vietnamese text (``1.158.731``, ``329,7``, ``-`` for zero).
+    year
+        The plan year the headers name (``Dự kiến phân bổ kinh phí năm 2025``,
+        ``Chuyển nguồn từ 2024 sang 2025``); by default the task list's
+        ``plan_year``, else 2024.
 
     Returns
     -------
@@ -365,15 +390,17 @@ def appendix_lines(
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
     if number_style not in ("text", "numeric"):
         raise ValueError(f"number_style must be 'text' or 'numeric', got {number_style!r}")
+    if year is None:
+        year = getattr(tasks, "plan_year", None) or 2024
     rows: list[LayoutRow] = []
     totals: dict[str, dict[str, int | None]] = {}
     for group in GROUPS:
         members = [task for task in tasks if task.group == group]
         if not members:
             continue
-        group_rows, totals[group] = _group_rows(group, members, decimals, extra_columns, number_style)
+        group_rows, totals[group] = _group_rows(group, members, decimals, extra_columns, number_style, year)
         rows.extend(group_rows)
     if totals:
         names = [name for name, _ in extra_columns]
-        rows.extend(_summary_rows(totals, decimals, names, number_style))
+        rows.extend(_summary_rows(totals, decimals, names, number_style, year))
     return rows

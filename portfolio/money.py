@@ -18,8 +18,10 @@ import numpy as np
 __all__ = [
     "MoneyFormatError",
     "format_amount",
+    "format_percent",
     "format_vnd",
     "largest_remainder_round",
+    "parse_amount",
     "parse_vnd",
 ]
 
@@ -105,6 +107,40 @@ def parse_vnd(cell: object, *, decimal_comma: bool = True) -> float | None:
     if not math.isfinite(value):
         raise MoneyFormatError(f"expected a finite amount, got {str(cell)!r}")
     return -value if negative else value
+
+
+def format_percent(ratio: float | None, decimals: int = 2, *, missing: str = "-") -> str:
+    """A ratio as a Vietnamese percentage: ``0.3223`` -> ``32,23%``; ``missing`` for None or NaN.
+
+    Examples
+    --------
+    >>> format_percent(0.32227), format_percent(1.0, 0), format_percent(float("nan"))
+    ('32,23%', '100%', '-')
+    """
+    if ratio is None or not math.isfinite(float(ratio)):
+        return missing
+    return format_vnd(100 * float(ratio), decimals) + "%"
+
+
+def parse_amount(text: object) -> float | None:
+    """Read an amount as an analyst types it: Vietnamese (``20.000``, ``1.500,5``) or plain (``1500.5``).
+
+    A dot followed by groups of three digits groups thousands; a comma is the
+    decimal mark; otherwise a dot is a plain decimal point.
+
+    Raises
+    ------
+    MoneyFormatError
+        If the text is no amount.
+
+    Examples
+    --------
+    >>> parse_amount("20.000"), parse_amount("1.500,5"), parse_amount("1500.5"), parse_amount("76559.180000")
+    (20000.0, 1500.5, 1500.5, 76559.18)
+    """
+    compact = str(text).replace("\u00a0", "").replace(" ", "").lstrip("-−")
+    grouped = "," in compact or bool(_GROUPED.match(compact))
+    return parse_vnd(text, decimal_comma=grouped)
 
 
 def format_vnd(value: float, decimals: int = 0) -> str:

@@ -10,9 +10,7 @@ given; what is not given keeps its default. See ``examples/scenarios/``.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,10 +23,10 @@ import pydantic as pyd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import InfeasibleError, ScenarioError, SolveError
-from .model.inputs import load_tasks, make_options
-from .model.optimize import optimize
+from .model.budget import check_budget, resolve_budget
+from .model.inputs import field_path, load_tasks, plan_year_of
+from .model.optimize import optimize, run_options
 from .model.options import SOURCES, Options, Rule, budget_matrix, normalize_name
-from .money import MoneyFormatError, parse_vnd
 from .tasks import TaskList
 
 if sys.version_info >= (3, 11):
@@ -42,8 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["TOTAL", "Comparison", "Scenario", "compare", "load_scenarios", "planned_totals"]
 
 TOTAL = "TỔNG"
-_PERCENT = re.compile(r"^([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%$")
-_EXPECTED = "expected an amount or a percentage like -10%"
 _KEYS = (["id"], ["agency_key"], ["group"], ["funding_source", "tier"])
 Tasks = TaskList | str | Path | None
 
@@ -51,31 +47,6 @@ Tasks = TaskList | str | Path | None
 def planned_totals(tasks: TaskList) -> dict[str, float]:
     """Return the document's planned total of each funding source: the baseline envelopes."""
     return {s: float(sum(t.planned for t in tasks if t.funding_source == s)) for s in SOURCES}
-
-
-def _budget_value(value: object, where: str) -> float | str:
-    """Check a non-negative amount (``300000``, ``"300.000"``), or a percentage kept as text."""
-    text = "".join(value.split()) if isinstance(value, str) else ""
-    if match := _PERCENT.match(text):
-        if match.group(1) == "-" and float(match.group(2).replace(",", ".")) > 100:
-            raise ScenarioError(f"a cut of more than 100% is negative: {value!r}", field=where)
-        return text
-    for comma in (True, False) if text else ():
-        with contextlib.suppress(MoneyFormatError):
-            value = parse_vnd(text, decimal_comma=comma)
-            break
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e300:
-        raise ScenarioError(f"{_EXPECTED}, got {value!r}", field=where)
-    return float(value)
-
-
-def resolve_amount(value: float | str, baseline: float) -> float:
-    """Return an amount, or a percentage of ``baseline`` (``"-10%"``, ``"90%"``: 0.9 × it)."""
-    match = _PERCENT.match(value) if isinstance(value, str) else None
-    if match is None:
-        return float(value)
-    sign, share = match.group(1), float(match.group(2).replace(",", ".")) / 100
-    return max(0.0, baseline * {"-": 1 - share, "+": 1 + share}.get(sign, share))
 
 
 class Scenario(BaseModel):
@@ -106,24 +77,14 @@ class Scenario(BaseModel):
     all_or_nothing: bool | None = None
     tiers: dict[str, int] | None = None
     solver: Literal["highs", "cbc"] | None = None
+    committed: dict[str, float] | str | None = None
     _file: str | None = PrivateAttr(default=None)
     _prefix: str = PrivateAttr(default="")
 
     @pyd.field_validator("budget", mode="before")
     @classmethod
     def _budget(cls, value: object) -> dict[str, float | str | list[float | str]]:
-        if not isinstance(value, dict):
-            raise ScenarioError(f"expected source = amount pairs, got {value!r}", field="budget")
-        out: dict[str, float | str | list[float | str]] = {}
-        for source, amount in value.items():
-            where = f"budget.{source}"
-            if source not in SOURCES:
-                raise ScenarioError("unknown source; expected recurrent or investment", field=where)
-            if isinstance(amount, (list, tuple)) and amount:
-                out[source] = [_budget_value(a, f"{where}[{k}]") for k, a in enumerate(amount)]
-            else:
-                out[source] = _budget_value(amount, where)
-        return out
+        return check_budget(value)
 
     @pyd.field_validator("must_fund", "deferred", "constraints", mode="before")
     @classmethod
@@ -133,7 +94,10 @@ class Scenario(BaseModel):
     @pyd.model_validator(mode="after")
     def _check_options(self) -> Scenario:
         try:
-            Options(rule=self.rule or "proportional", **self.overrides())
+            checked = {
+                k: v for k, v in self.overrides().items() if not isinstance(v, str) or k != "committed"
+            }
+            Options(rule=self.rule or "proportional", **checked)
         except ValidationError as exc:
             raise _error(exc, "", "") from None
         return self
@@ -149,20 +113,13 @@ class Scenario(BaseModel):
 
     def resolved_budget(self, tasks: TaskList) -> dict[str, float | tuple[float, ...]]:
         """Return the budget in million VND, percentages taken of the document's planned totals."""
-        base = planned_totals(tasks)
-        return {
-            s: tuple(resolve_amount(v, base[s]) for v in value)
-            if isinstance(value, list)
-            else resolve_amount(value, base[s])
-            for s, value in self.budget.items()
-        }
+        return resolve_budget(self.budget, planned_totals(tasks))
 
     def to_options(self, tasks: Tasks = None) -> Options:
         """Return the run's :class:`Options` for an appendix (bundled by default)."""
         task_list = load_tasks(tasks)
         try:
-            budget = self.resolved_budget(task_list)
-            return make_options(self.rule or "proportional", budget, **self.overrides())
+            return run_options(task_list, self.budget, self.rule or "proportional", **self.overrides())
         except ScenarioError as exc:
             raise self._located(exc) from None
 
@@ -190,9 +147,8 @@ class Scenario(BaseModel):
             When the scenario's hard rules do not fit an envelope.
         """
         task_list = load_tasks(tasks)
-        opts = self.to_options(task_list)
         try:
-            return optimize(task_list, **opts.model_dump())
+            return optimize(task_list, self.budget, self.rule or "proportional", **self.overrides())
         except ScenarioError as exc:
             raise self._located(exc) from None
 
@@ -203,7 +159,7 @@ def _error(exc: ValidationError, file: str, prefix: str) -> ScenarioError:
     inner = first.get("ctx", {}).get("error")
     if isinstance(inner, ScenarioError):
         return ScenarioError(inner.message, file=file, field=prefix + (inner.field or "") or None)
-    where = ".".join(str(p) for p in first.get("loc", ()))
+    where = field_path(first.get("loc", ()))
     message = str(first.get("msg", exc)).removeprefix("Value error, ")
     if first.get("type") == "extra_forbidden":
         import difflib
@@ -378,6 +334,7 @@ def compare(
     tasks: Tasks = None,
     *,
     raise_on_failure: bool = True,
+    baseline: bool = False,
 ) -> Comparison:
     """Run scenarios on one appendix and set their allocations side by side.
 
@@ -385,12 +342,14 @@ def compare(
     (bundled by default). With ``raise_on_failure=False`` a scenario that is
     infeasible (or that the solver cannot finish) becomes an entry of
     ``failed`` with NaN columns; input errors (unknown names, bad amounts)
-    always raise. Multi-year scenarios show their first year.
+    always raise. Multi-year scenarios show their first year. With
+    ``baseline=True`` the default options run first, as the column
+    ``baseline``: the optimized default beside the document's ``planned``.
     """
     from .demand import derive
 
     task_list = load_tasks(tasks)
-    items: list[Scenario] = []
+    items: list[Scenario] = [Scenario(name="baseline", description="the default options")] if baseline else []
     for item in scenarios:
         items.extend([item] if isinstance(item, Scenario) else load_scenarios(item))
     names = [s.name for s in items]
@@ -405,7 +364,7 @@ def compare(
             if raise_on_failure:
                 raise
             failed[scenario.name] = " ".join(str(exc).split())
-    base = derive(task_list, next((s.plan_year for s in items if s.plan_year), 2024))
+    base = derive(task_list, plan_year_of(task_list, next((s.plan_year for s in items if s.plan_year), None)))
     parts = [base.assign(scenario="planned", value=base["planned"])]
     for name, allocation in allocations.items():
         table = allocation.year_table()

@@ -346,12 +346,17 @@ class TaskList(Sequence[Task]):
         Subtotals stated by a document-layout source (empty for a tidy CSV).
     members
         For each agency subtotal (by ``(group, position)``), the ids of its rows.
+    plan_year
+        The year the document plans (its title "… NĂM 2025", its headers "Dự kiến
+        phân bổ kinh phí năm 2025", "Chuyển nguồn từ 2024 sang 2025"); ``None`` when
+        the source does not say (a tidy CSV). Runs plan this year unless told another.
     """
 
     tasks: tuple[Task, ...]
     source: str = "<data>"
     stated: tuple[StatedTotal, ...] = ()
     members: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
+    plan_year: int | None = None
 
     def __post_init__(self) -> None:
         seen: set[str] = set()

@@ -313,12 +313,14 @@ class Allocation:
         atomic_write_text(Path(path), frame.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
 
     def __repr__(self) -> str:
+        from ..money import format_percent, format_vnd
+
         lines = [f"Allocation(rule={self.rule!r}, status={self.status!r}, years={self.years})"]
         report = self.by_tier()
         for key, row in report.iterrows():
             lines.append(
-                f"  {key}: demand {row['demand']:,.2f}, planned {row['planned']:,.2f}, "
-                f"allocated {row['allocated']:,.2f}, coverage {row['coverage']:.4f}"
+                f"  {key}: demand {format_vnd(row['demand'], 2)}, planned {format_vnd(row['planned'], 2)}, "
+                f"allocated {format_vnd(row['allocated'], 2)}, coverage {format_percent(row['coverage'])}"
             )
         return "\n".join(lines)
 

@@ -116,6 +116,7 @@ _KINDS = (
     _Floor("locks", True),
     _Floor("must-fund tasks", True),
     _Floor("seed floors", False),
+    _Floor("round 1 (đợt 1) amounts", False),
     _Floor("other floors", False),
 )
 
@@ -125,6 +126,7 @@ def _floor_kind(inst: Instance) -> np.ndarray:
     reason = np.asarray(inst.lower_reason, dtype=object)
     kind = np.full(inst.n, len(_KINDS) - 1)
     kind[reason == LowerReason.SEED.value] = 3
+    kind[reason == LowerReason.COMMITTED.value] = 4
     kind[reason == LowerReason.MUST_FUND.value] = 2
     kind[(inst.tier == 1) | (reason == LowerReason.COMMITMENT.value)] = 0
     kind[reason == LowerReason.LOCK.value] = 1

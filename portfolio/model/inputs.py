@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,42 @@ from ..errors import PortfolioWarning, ScenarioError
 from ..tasks import TaskList
 from .options import SOURCES, Options
 
-__all__ = ["load_tasks", "make_options", "planned_totals", "warn_overdue"]
+__all__ = [
+    "DEFAULT_PLAN_YEAR",
+    "field_path",
+    "load_tasks",
+    "make_options",
+    "plan_year_of",
+    "planned_totals",
+    "warn_overdue",
+]
+
+
+_KEYED = {"budget", "weights", "locked", "agency_floors", "agency_caps", "tiers", "committed"}
+
+
+def field_path(loc: Sequence[object]) -> str:
+    """The option a pydantic location names, as the user wrote it: ``budget.recurrent``, ``deferred[2]``.
+
+    Pydantic adds the member types of a union (``float``, ``tuple[float, ...]``) and
+    validator names to a location; a user never wrote them, so they are left out.
+
+    Examples
+    --------
+    >>> field_path(("budget", "recurrent", "float")), field_path(("must_fund", 1)), field_path(())
+    ('budget.recurrent', 'must_fund[1]', '')
+    """
+    parts = [str(p) for p in loc]
+    if not parts:
+        return ""
+    out = parts[0]
+    rest = list(loc[1:])
+    if parts[0] in _KEYED and rest:
+        out += f".{rest.pop(0)}"
+    for part in rest:
+        if isinstance(part, int):
+            out += f"[{part}]"
+    return out
 
 
 def make_options(rule: str = "proportional", budget: dict[str, Any] | None = None, **options: Any) -> Options:
@@ -22,8 +58,14 @@ def make_options(rule: str = "proportional", budget: dict[str, Any] | None = Non
         return Options(rule=rule, budget=budget or {}, **options)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
+        where = field_path(first.get("loc", ()))
         message = first.get("msg", str(exc)).removeprefix("Value error, ")
+        if first.get("type") == "extra_forbidden":
+            message = "unknown option"
+        elif first.get("type") not in ("missing", "value_error") and not isinstance(
+            first.get("input"), (dict, list, tuple)
+        ):
+            message += f", got {first.get('input')!r}"
         raise ScenarioError(message, field=where or None) from None
 
 
@@ -34,6 +76,27 @@ def load_tasks(tasks: TaskList | str | Path | None) -> TaskList:
     from ..readers import read_appendix
 
     return read_appendix(tasks)
+
+
+#: The year planned when neither the options nor the document say (Phụ lục 2 plans 2024).
+DEFAULT_PLAN_YEAR = 2024
+
+
+def plan_year_of(tasks: TaskList, given: int | None = None) -> int:
+    """The year to plan: ``given`` when set, else the document's, else 2024.
+
+    A given year that differs from the year the document plans is warned about
+    (the tasks are classed and their demand computed for the given year).
+    """
+    if given is None:
+        return tasks.plan_year if tasks.plan_year is not None else DEFAULT_PLAN_YEAR
+    if tasks.plan_year is not None and given != tasks.plan_year:
+        warnings.warn(
+            f"{tasks.source}: planning {given}, but the document plans {tasks.plan_year}",
+            PortfolioWarning,
+            stacklevel=3,
+        )
+    return given
 
 
 def warn_overdue(tasks: TaskList, plan_year: int) -> None:

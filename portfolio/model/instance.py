@@ -110,6 +110,34 @@ def priority_weights(options: Options, selector: Selector) -> np.ndarray:
     return weight
 
 
+def _apply_committed(
+    options: Options,
+    selector: Selector,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    lower_reason: np.ndarray,
+    deferred: np.ndarray,
+) -> None:
+    """Raise each task's floor to its round-1 amount (đợt 1), which cannot go down."""
+    for task_id, amount in options.committed.items():
+        k = selector.index(task_id, option="committed")
+        if amount <= 0:
+            continue
+        name = selector.ids[k]
+        if deferred[k]:
+            raise ScenarioError(
+                f"{name} is deferred but has {amount:,.2f} allocated in round 1", field="deferred"
+            )
+        if lower_reason[k] == LowerReason.LOCK.value and lower[k] < amount - FREE:
+            raise ScenarioError(
+                f"{name} locked at {lower[k]:,.2f}, below its round-1 amount {amount:,.2f}", field="locked"
+            )
+        if amount > lower[k]:
+            lower[k] = float(amount)
+            lower_reason[k] = LowerReason.COMMITTED.value
+        upper[k] = max(upper[k], lower[k])
+
+
 def build_instance(
     tasks: TaskList,
     options: Options,
@@ -222,6 +250,8 @@ def build_instance(
         lower[k] = upper[k] = float(amount)
         lower_reason[k] = LowerReason.LOCK.value
         upper_reason[k] = UpperReason.LOCK.value
+    if year == options.plan_year:
+        _apply_committed(options, selector, lower, upper, lower_reason, deferred)
     weight = priority_weights(options, selector)
     binary = np.zeros(len(ids), dtype=bool)
     if options.all_or_nothing:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..tasks import TaskList
 from .allocation import Allocation
-from .inputs import load_tasks, make_options, planned_totals, warn_overdue
+from .budget import resolve_budget
+from .committed import check_envelopes, committed_amounts
+from .inputs import load_tasks, make_options, plan_year_of, planned_totals, warn_overdue
 from .instance import build_instance
 from .ladder import solve_ladder
-from .options import SOURCES, budget_matrix
+from .options import SOURCES, Options, budget_matrix
 from .plan import plan_years
 from .results import allocation_tables
 
-__all__ = ["make_options", "optimize"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["add_rounds", "make_options", "optimize", "run_options"]
 
 
 def optimize(
@@ -30,16 +35,24 @@ def optimize(
     tasks
         The appendix (a :class:`TaskList`, a path, or ``None`` for the bundled one).
     budget
-        Envelope per funding source, e.g. ``{"recurrent": 300000}``; a list gives
-        one envelope per year of a plan. Default: the document's planned totals
-        (recurrent 332.401, investment 66.390), the same every year.
+        Envelope per funding source, e.g. ``{"recurrent": 300000}``, or a
+        percentage of the document's planned total (``{"recurrent": "-15%"}``,
+        ``"90%"``); a list gives one envelope per year of a plan. Default: the
+        document's planned totals (recurrent 332.401, investment 66.390), the
+        same every year.
     rule
         ``proportional`` (MODEL §3), ``equal_awards``, ``weighted`` or ``closest_to_plan``.
     **options
         Any field of :class:`~portfolio.model.options.Options`: ``plan_year``,
         ``years``, ``weights``, ``must_fund``, ``locked``, ``deferred``,
         ``agency_floors``, ``agency_caps``, ``constraints``, ``seed_share``,
-        ``pacing``, ``all_or_nothing``, ``tiers``, ``solver``.
+        ``pacing``, ``all_or_nothing``, ``tiers``, ``solver``. ``plan_year``
+        defaults to the year the document plans (its title and headers), else
+        2024. ``committed`` (round 2, đợt 2): the amounts already allocated this
+        year in round 1, as an :class:`Allocation`, a CSV of ``id`` and
+        ``amount`` or a mapping; each task gets at least its amount, the table
+        gains ``round_1`` (đợt 1) and ``round_2`` (đợt 2) beside ``allocated``
+        (the year's total).
 
     Returns
     -------
@@ -55,8 +68,9 @@ def optimize(
     ScenarioError
         For an option that is invalid or names nothing known.
     InfeasibleError
-        When commitments and other hard rules exceed an envelope: the message
-        names the envelope, what is needed and the shortfall in million VND.
+        When commitments and other hard rules (or the round-1 amounts) exceed an
+        envelope: the message names the envelope, what is needed and the
+        shortfall in million VND.
 
     Examples
     --------
@@ -65,21 +79,51 @@ def optimize(
     >>> round(a.levels[("recurrent", 2024, 3)], 4)
     0.3223
     """
-    opts = make_options(rule, budget, **options)
     task_list = load_tasks(tasks)
+    opts = run_options(task_list, budget, rule, **options)
     warn_overdue(task_list, opts.plan_year)
     envelopes = budget_matrix(opts, planned_totals(task_list), opts.years)
+    check_envelopes(task_list, opts.committed, {s: envelopes[s][0] for s in SOURCES}, opts.plan_year)
     if opts.years > 1:
-        return plan_years(task_list, opts, envelopes)
-    envelope = {s: float(envelopes[s][0]) for s in SOURCES}
-    inst = build_instance(task_list, opts, envelope)
-    result = solve_ladder(inst, opts.rule, opts.solver)
-    return Allocation(
-        options=opts,
-        tasks=task_list,
-        envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
-        levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
-        solves=result.solves,
-        instances=(inst,),
-        **allocation_tables([(inst, result)]),
-    )
+        allocation = plan_years(task_list, opts, envelopes)
+    else:
+        envelope = {s: float(envelopes[s][0]) for s in SOURCES}
+        inst = build_instance(task_list, opts, envelope)
+        result = solve_ladder(inst, opts.rule, opts.solver)
+        allocation = Allocation(
+            options=opts,
+            tasks=task_list,
+            envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
+            levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
+            solves=result.solves,
+            instances=(inst,),
+            **allocation_tables([(inst, result)]),
+        )
+    if opts.committed:
+        add_rounds(allocation.table, opts.committed, opts.plan_year)
+    return allocation
+
+
+def run_options(tasks: TaskList, budget: dict[str, Any] | None, rule: str, **options: Any) -> Options:
+    """The run's :class:`Options` for an appendix, as a user may write them.
+
+    Envelopes may be percentages of the document's planned totals (``"-15%"``),
+    ``committed`` an :class:`Allocation`, a CSV path or a mapping, and the plan
+    year, when not given, is the document's (:func:`plan_year_of`).
+    """
+    options["plan_year"] = plan_year_of(tasks, options.get("plan_year"))
+    if "committed" in options:
+        options["committed"] = committed_amounts(options["committed"])
+    return make_options(rule, resolve_budget(budget, planned_totals(tasks)), **options)
+
+
+def add_rounds(table: pd.DataFrame, committed: dict[str, float], first_year: int) -> None:
+    """Add round 1 (đợt 1, the committed amounts), round 2 (đợt 2, the rest) to a table, in place."""
+    keys = {str(k).upper(): float(v) for k, v in committed.items()}
+    years = table.index.get_level_values("year")
+    ids = table.index.get_level_values("id")
+    first = [
+        keys.get(str(i).upper(), 0.0) if y == first_year else 0.0 for y, i in zip(years, ids, strict=True)
+    ]
+    table["round_1"] = first
+    table["round_2"] = table["allocated"] - table["round_1"]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import math
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..agencies import agency_key
 from ..errors import ScenarioError
 from ..pillars import category_name, pillar_name
 
@@ -26,8 +26,12 @@ SOURCES = ("recurrent", "investment")
 
 
 def normalize_name(text: str) -> str:
-    """Compare names the way a reader does: NFC, case and spacing folded."""
-    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().replace("&", " & ").split())
+    """Compare agency names the way a reader does: one key per agency (:func:`portfolio.agencies.agency_key`).
+
+    NFC, case, spacing, ``&``, "TP"/"thành phố" and the tone mark's place are
+    folded and the alias table maps other spellings to the canonical name.
+    """
+    return agency_key(text)
 
 
 def _finite(value: float, what: str) -> float:
@@ -81,6 +85,10 @@ class Options(BaseModel):
         tasks are commitments funded in full).
     solver
         ``highs`` (default) or ``cbc``.
+    committed
+        Task id -> the amount already allocated this year in round 1 (đợt 1):
+        the task gets at least this in the first plan year (round 2, đợt 2,
+        allocates the full-year envelope on top of it).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -101,6 +109,7 @@ class Options(BaseModel):
     all_or_nothing: bool = False
     tiers: dict[str, int] = Field(default_factory=dict)
     solver: Literal["highs", "cbc"] = "highs"
+    committed: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("budget")
     @classmethod
@@ -121,7 +130,7 @@ class Options(BaseModel):
                 out[source] = number
         return out
 
-    @field_validator("weights", "locked", "agency_floors", "agency_caps")
+    @field_validator("weights", "locked", "agency_floors", "agency_caps", "committed")
     @classmethod
     def _amounts(cls, value: dict[str, float]) -> dict[str, float]:
         for key, amount in value.items():

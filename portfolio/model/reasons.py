@@ -59,6 +59,9 @@ class LowerReason(str, Enum):
     SEED = "seed"
     #: The scenario's ``locked`` amount (the upper bound is the same).
     LOCK = "lock"
+    #: The amount already allocated this year in round 1 (đợt 1, option
+    #: ``committed``): notified to the agency, it cannot go down.
+    COMMITTED = "committed"
 
 
 class UpperReason(str, Enum):
@@ -114,6 +117,7 @@ LABELS: dict[type[Enum], dict[str, tuple[str, str]]] = {
         "must_fund": ("must-fund: full demand", "bắt buộc bố trí đủ nhu cầu"),
         "seed": ("seed share of its remaining need", "tỷ lệ bố trí vốn"),
         "lock": ("locked by the scenario", "cố định theo kịch bản"),
+        "committed": ("allocated in round 1 (đợt 1)", "đã phân bổ đợt 1"),
     },
     UpperReason: {
         "demand": ("this year's demand", "nhu cầu năm"),
@@ -143,7 +147,12 @@ LABELS: dict[type[Enum], dict[str, tuple[str, str]]] = {
 
 
 #: The codes an option of the scenario (or the plan) sets, not the ladder.
-OPTION_LOWER = (LowerReason.MUST_FUND.value, LowerReason.SEED.value, LowerReason.LOCK.value)
+OPTION_LOWER = (
+    LowerReason.MUST_FUND.value,
+    LowerReason.SEED.value,
+    LowerReason.LOCK.value,
+    LowerReason.COMMITTED.value,
+)
 OPTION_UPPER = tuple(
     code.value for code in UpperReason if code not in (UpperReason.DEMAND, UpperReason.LOCK)
 )
@@ -180,6 +189,8 @@ def option_words(
         words.append("must-fund: full demand")
     elif lower_reason == LowerReason.SEED:
         words.append(f"seed share {format_vnd(100 * seed_share, 2)}% of its need")
+    elif lower_reason == LowerReason.COMMITTED:
+        words.append(f"allocated {format_amount(lower)} in round 1 (đợt 1)")
     if upper_reason in (UpperReason.PACING, UpperReason.REMAINING_NEED):
         words.append(f"pacing κ = {pacing:g} allows up to {format_amount(upper)}")
     elif upper_reason == UpperReason.DEFERRAL:

@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..money import MoneyFormatError, parse_vnd
 from ..tasks import MONEY_COLUMNS, StatedTotal, Task, TaskList, make_task, parse_period
 
-__all__ = ["Line", "clean_cell", "heading_group", "parse_layout"]
+__all__ = ["Line", "clean_cell", "header_year", "heading_group", "parse_layout"]
 
 _TAGS = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"^[\s*_#]*([A-E])\s*\.\s+(\S.*)$")
@@ -37,6 +37,13 @@ _NUMBER = re.compile(r"^\d+(?:\.0+)?$")
 _TOTALS = {"tổng", "tổng cộng", "cộng"}
 # the task's years and lease come from its "Thời gian thực hiện" cell
 _PERIOD_FIELDS = {"start_year": "period", "end_year": "period", "lease_years": "period"}
+# where the document names the year it plans: its title and its money headers
+_TITLE_YEAR = re.compile(r"danh\s+mục.*\bnăm\s+(\d{4})\b", re.IGNORECASE)
+_PLANNED_YEAR = re.compile(r"dự\s+kiến\s+phân\s+bổ.*\bnăm\s+(\d{4})\b", re.IGNORECASE)
+_CARRIED_YEAR = re.compile(
+    r"chuyển\s+nguồn\s+từ\s+(?:năm\s+)?\d{4}\s+sang\s+(?:năm\s+)?(\d{4})\b", re.IGNORECASE
+)
+_SPENT_YEAR = re.compile(r"kinh\s+phí\s+đã\s+sử\s+dụng\s+năm\s+(\d{4})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,24 @@ def _column_of(header: str) -> str | None:
     return None
 
 
+def header_year(header: str) -> int | None:
+    """The plan year a money header names: ``Dự kiến phân bổ kinh phí năm 2025`` -> 2025.
+
+    ``Chuyển nguồn từ 2024 sang 2025`` names 2025 and ``Kinh phí đã sử dụng năm
+    2024`` the year before 2025.
+
+    Examples
+    --------
+    >>> header_year("Chuyển nguồn từ 2024 sang 2025"), header_year("Kinh phí đã sử dụng năm 2024")
+    (2025, 2025)
+    """
+    text = clean_cell(header)
+    for pattern, shift in ((_PLANNED_YEAR, 0), (_CARRIED_YEAR, 0), (_SPENT_YEAR, 1)):
+        if match := pattern.search(text):
+            return int(match.group(1)) + shift
+    return None
+
+
 def _decimals(cell: str) -> int:
     _, sep, frac = cell.partition(",")
     return len(frac.rstrip("%")) if sep else 0
@@ -146,6 +171,8 @@ class _Parser:
         self.headers_seen = 0
         self.pending: tuple[tuple[str, ...], Line] | None = None
         self.seen: dict[str, str] = {}
+        self.title_year: tuple[int, str] | None = None
+        self.header_years: list[tuple[int, str]] = []
 
     # -- helpers ---------------------------------------------------------
     def error(self, message: str, where: str, field: str | None = None, row: str | None = None) -> InputError:
@@ -172,6 +199,9 @@ class _Parser:
             self.finish_header(cells, line)
             return
         if line.heading or len(filled) == 1:
+            title = _TITLE_YEAR.search(filled[0]) if filled and self.group is None else None
+            if title and self.title_year is None:
+                self.title_year = (int(title.group(1)), line.where)
             found = heading_group(filled[0]) if filled else None
             if found:
                 self.start_group(*found, line.where)
@@ -228,8 +258,39 @@ class _Parser:
                 columns.setdefault(column, index)
         return columns
 
+    def note_years(self, cells: tuple[str, ...], line: Line) -> None:
+        """Keep the plan year each money header of a task table names."""
+        if self.group == "E":
+            return
+        for cell in cells:
+            year = header_year(cell)
+            if year is not None:
+                self.header_years.append((year, line.where))
+
+    def plan_year(self) -> int | None:
+        """The year the document plans: its title's, else its headers' (a disagreement is warned)."""
+        found = [self.title_year] if self.title_year else []
+        found += self.header_years
+        if not found:
+            return None
+        year, where = found[0]
+        odd = next(((y, w) for y, w in found if y != year), None)
+        if odd is not None:
+            import warnings
+
+            from ..errors import PortfolioWarning
+
+            warnings.warn(
+                f"{self.file}: the document plans {year} ({where}) but {odd[1]} names {odd[0]}; "
+                f"planning {year}",
+                PortfolioWarning,
+                stacklevel=4,
+            )
+        return year
+
     def read_header(self, cells: tuple[str, ...], line: Line) -> None:
         self.headers_seen += 1
+        self.note_years(cells, line)
         columns = self.set_header([_column_of(cell) for cell in cells])
         if self.missing_columns(columns):
             # perhaps a header over two rows (a merged "Kinh phí" above its columns)
@@ -245,6 +306,8 @@ class _Parser:
         self.pending = None
         below = [_column_of(c) for c in cells]
         continues = not line.heading and (not cells or not cells[0] or below[0] == "number")
+        if continues:
+            self.note_years(cells, line)
         names = [_column_of(c) for c in top]
         if continues and any(below[1:]):
             width = max(len(names), len(below))
@@ -338,7 +401,8 @@ class _Parser:
                 )
             is_new = self.d_is_new
         else:
-            agency = self.agency or ""
+            # an agency column (as in group D, or a filled template) names the row's own agency
+            agency = self.cell(cells, "agency") or self.agency or ""
             is_new = self.group == "C"
             if not agency:
                 raise self.error("a task row before any agency row", line.where, "agency", task_id)
@@ -441,4 +505,10 @@ def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> Task
                 row=parser.heading_where[group],
             )
     members = {key: tuple(ids) for key, ids in parser.members.items()}
-    return TaskList(tuple(parser.tasks), source=file, stated=tuple(parser.stated), members=members)
+    return TaskList(
+        tuple(parser.tasks),
+        source=file,
+        stated=tuple(parser.stated),
+        members=members,
+        plan_year=parser.plan_year(),
+    )
