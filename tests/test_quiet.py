@@ -39,7 +39,7 @@ def test_fresh_interpreter_prints_nothing_of_the_solver(case: str, capfd: pytest
     assert done.returncode == 0
     out, err = capfd.readouterr()
     if case == "cli_optimize":  # the CLI prints its own tables, and only them
-        assert "recurrent 3" in out
+        assert "recurrent tier 3" in out
         assert _solver_text(out) == [] and _solver_text(err) == []
     else:
         assert (out, err) == ("", "")
@@ -61,7 +61,7 @@ def test_cli_optimize_prints_only_its_tables(capfd: pytest.CaptureFixture[str]) 
     capfd.readouterr()
     assert main(["optimize"]) == 0
     out, err = capfd.readouterr()
-    assert "recurrent 3" in out
+    assert "recurrent tier 3" in out
     assert _solver_text(out) == [] and _solver_text(err) == []
 
 
