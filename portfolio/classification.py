@@ -37,7 +37,7 @@ import io
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -469,4 +469,4 @@ def classify(tasks: TaskList, overrides: Mapping[str, Classification] | str | Pa
             PortfolioWarning,
             stacklevel=2,
         )
-    return TaskList(tuple(out), source=tasks.source, stated=tasks.stated, members=tasks.members)
+    return replace(tasks, tasks=tuple(out))  # keeps the source, stated totals, members and plan year

@@ -438,7 +438,7 @@ class TaskList(Sequence[Task]):
         members = {
             key: kept for key, group in self.members.items() if (kept := tuple(i for i in group if i in ids))
         }
-        return TaskList(tasks, self.source, (), members)
+        return TaskList(tasks, self.source, (), members, self.plan_year)
 
     def _repr_html_(self) -> str:
         from .views import tasks_html
