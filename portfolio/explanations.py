@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .errors import ScenarioError
+from .explanations_vi import AS_PLANNED as AS_PLANNED_VI
+from .explanations_vi import paragraph_vi, reason_vi
 from .model import (
     SEGMENTS,
     HeldBy,
@@ -305,6 +307,12 @@ def _reason(task: str, r: Any, why: Any, ctx: _Context) -> str:
     return main
 
 
+def _language(lang: str) -> str:
+    if lang not in ("en", "vi"):
+        raise ScenarioError(f"expected en or vi, got {lang!r}", field="lang")
+    return lang
+
+
 def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en") -> pd.DataFrame:
     """The reason for every task's allocation, in words (the plan year of a multi-year plan).
 
@@ -314,6 +322,9 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en")
         The result of :func:`~portfolio.model.optimize` (any rule and options).
     threshold
         Differences from the document's plan up to this many million VND are "as planned".
+    lang
+        ``"en"`` (default) or ``"vi"``: the reasons in Vietnamese ("thứ bậc 3, chuyển
+        tiếp: bố trí 32,23% nhu cầu 237.540,67, tỷ lệ chung của thứ bậc …").
 
     Returns
     -------
@@ -338,9 +349,11 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en")
         table["difference"].to_numpy(float),
         strict=True,
     )
+    vietnamese = _language(lang) == "vi"
+    write = reason_vi if vietnamese else _reason
+    planned = AS_PLANNED_VI if vietnamese else "as planned"
     texts = [
-        _reason(str(task), r, why, ctx) if abs(diff) > threshold else "as planned"
-        for task, r, why, diff in rows
+        write(str(task), r, why, ctx) if abs(diff) > threshold else planned for task, r, why, diff in rows
     ]
     out = table[["planned", "allocated", "difference", "tier"]].copy()
     out["reason"] = texts
@@ -362,6 +375,8 @@ def explain_text(allocation: Allocation, task_id: str, *, lang: str = "en") -> s
     r = next(table.loc[[key]].itertuples(index=False))
     why = next(reasons.loc[[key]].itertuples(index=False))
     ctx = _context(allocation, table)
+    if _language(lang) == "vi":
+        return paragraph_vi(key, r, ctx, reason_vi(key, r, why, ctx))
     reason = _reason(key, r, why, ctx)
     diff = r.allocated - r.planned
     if abs(diff) > 0.5:

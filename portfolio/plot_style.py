@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from .export import SOURCE_LABELS, tier_label
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ALLOCATED_COLOR", "ALLOCATED_LABEL", "BOX", "BY_LABELS", "COLORS", "DOWN_COLOR", "GROUP_COLORS"]
 __all__ += ["HEADING", "HOLLOW", "MONEY_LABEL", "PLANNED_COLOR", "PLANNED_LABEL", "STACK", "UP_COLOR"]
-__all__ += ["finish", "key_label", "new_axes", "short", "tier_color"]
+__all__ += ["finish", "in_language", "key_label", "new_axes", "short", "tier_color"]
 
 MONEY_LABEL = "triệu đồng (million VND)"
 ALLOCATED_LABEL = "Phân bổ (allocated)"
@@ -72,3 +73,29 @@ def key_label(by: str, key: Any, wrap: bool = False) -> str:
     if by == "group":
         return f"Nhóm {key} (group {key})"
     return SOURCE_LABELS.get(str(key), str(key))  # a source or any other label
+
+
+# an English gloss in parentheses: "(allocated)", "(tier 3)", "(million VND)"; never "(đợt 1)"
+_GLOSS = re.compile(r"\s*\((?=[^()]*[A-Za-z])[ -'*-~]*\)")
+
+
+def in_language(ax: Axes, lang: str = "en") -> Axes:
+    """The chart's words in ``lang``: ``"vi"`` drops the English glosses of titles, axes and legend.
+
+    Examples
+    --------
+    >>> _GLOSS.sub("", "Phân bổ theo nhiệm vụ (allocation per task), 2024 (đợt 1)")
+    'Phân bổ theo nhiệm vụ, 2024 (đợt 1)'
+    """
+    if lang == "en":
+        return ax
+    if lang != "vi":
+        raise ValueError(f"expected lang 'en' or 'vi', got {lang!r}")
+    texts = [ax.title, ax.xaxis.label, ax.yaxis.label]
+    legend = ax.get_legend()
+    if legend is not None:
+        texts += [*legend.get_texts(), legend.get_title()]
+    texts += [t for t in ax.texts]
+    for text in texts:
+        text.set_text(_GLOSS.sub("", text.get_text()))
+    return ax

@@ -31,6 +31,7 @@ from .plot_style import (
     STACK,
     UP_COLOR,
     finish,
+    in_language,
     key_label,
     new_axes,
     short,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from .model.allocation import Allocation
 
 __all__ = ["ALLOCATED_LABEL", "MONEY_LABEL", "PLANNED_LABEL", "plot_agencies", "plot_comparison"]
-__all__ += ["plot_frontier", "plot_plan", "plot_tasks", "plot_tiers", "save_figure"]
+__all__ += ["in_language", "plot_frontier", "plot_plan", "plot_tasks", "plot_tiers", "save_figure"]
 
 
 def _year_table(allocation: Allocation, year: int | None) -> tuple[pd.DataFrame, int]:

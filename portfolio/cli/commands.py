@@ -182,9 +182,10 @@ def write_outputs(allocation: Allocation, outputs: list[Path], lang: str = "en")
             import matplotlib
 
             matplotlib.use("Agg")
-            from ..plots import plot_plan, plot_tasks, save_figure
+            from ..plots import in_language, plot_plan, plot_tasks, save_figure
 
-            save_figure(plot_plan(allocation) if len(allocation.years) > 1 else plot_tasks(allocation), out)
+            ax = plot_plan(allocation) if len(allocation.years) > 1 else plot_tasks(allocation)
+            save_figure(in_language(ax, lang), out)
         print(f"{word('wrote', lang)} {out}")
 
 
@@ -232,9 +233,9 @@ def compare(args: argparse.Namespace) -> int:
             import matplotlib
 
             matplotlib.use("Agg")
-            from ..plots import plot_comparison, save_figure
+            from ..plots import in_language, plot_comparison, save_figure
 
-            save_figure(plot_comparison(comparison.per_tier.iloc[:-1]), out)
+            save_figure(in_language(plot_comparison(comparison.per_tier.iloc[:-1]), lang), out)
         print(f"{word('wrote', lang)} {out}")
     return 1 if comparison.failed else 0
 
@@ -279,9 +280,9 @@ def frontier(args: argparse.Namespace) -> int:
             import matplotlib
 
             matplotlib.use("Agg")
-            from ..plots import plot_frontier, save_figure
+            from ..plots import in_language, plot_frontier, save_figure
 
-            save_figure(plot_frontier(sweep), out)
+            save_figure(in_language(plot_frontier(sweep), lang), out)
         print(f"{word('wrote', lang)} {out}")
     return 0
 
