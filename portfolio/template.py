@@ -61,7 +61,7 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
         If ``year`` is not from 1990 to 2100 or ``rows`` is below 1.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .output import atomic_write_with
@@ -96,6 +96,13 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
     for validation in (agency_list, amount, number):
         sheet.add_data_validation(validation)
     bold = Font(bold=True)
+    thin = Side(style="thin", color="808080")
+    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def ruled(row: int, width: int) -> None:
+        for column in range(1, width + 1):
+            sheet.cell(row, column).border = grid
+
     for line in title_lines(year):
         sheet.append([line])
         sheet.cell(sheet.max_row, 1).font = bold
@@ -105,6 +112,7 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
         first = sheet.max_row + 1
         for _ in range(rows):
             sheet.append([None] * width)
+            ruled(sheet.max_row, width)
         last = sheet.max_row
         number.add(f"A{first}:A{last}")
         agency_list.add(f"C{first}:C{last}")
@@ -120,10 +128,13 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ruled(sheet.max_row, len(headers))
+        sheet.row_dimensions[sheet.max_row].height = 45  # three lines of a wrapped header
         if group == "D":
             for numeral, words in zip(("I", "II"), _SUBHEADINGS, strict=True):
                 sheet.append([numeral, words])
                 sheet.cell(sheet.max_row, 2).font = bold
+                ruled(sheet.max_row, len(headers))
                 blank_rows(len(headers))
         else:
             blank_rows(len(headers))
@@ -134,5 +145,9 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
     for line in _GUIDE:
         guide.append([line])
     guide.column_dimensions["A"].width = 110
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.freeze_panes = "A4"
     atomic_write_with(Path(path), book.save)
