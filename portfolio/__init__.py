@@ -43,6 +43,9 @@ _EXPORTS = {
     "water_fill": "portfolio.frontiers",
     "explain": "portfolio.explanations",
     "explain_text": "portfolio.explanations",
+    "agency_merges": "portfolio.agencies",
+    "add_aliases": "portfolio.agencies",
+    "write_template": "portfolio.template",
     "Frontier": "portfolio.frontiers",
     "options": "portfolio.display",
     "what_if": "portfolio.widget",
@@ -52,6 +55,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .agencies import add_aliases, agency_merges
     from .classification import classify
     from .demand import derive
     from .display import options
@@ -70,6 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .reconciliation import Finding, reconcile
     from .scenarios import Comparison, Scenario, compare, load_scenarios
     from .tasks import Task, TaskList
+    from .template import write_template
     from .widget import what_if
 
 

@@ -50,7 +50,7 @@ def test_the_document_has_two_merges(document_tasks: pf.TaskList, tasks: pf.Task
         NN: ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và Phát triển Nông thôn"],
     }
     assert agency_merges(document_tasks) == expected
-    assert agency_merges(tasks) == expected
+    assert agency_merges(tasks) == expected == pf.agency_merges(tasks)
     assert canonical_agency("Văn phòng ĐDBQH&HĐND TP") == VP
 
 

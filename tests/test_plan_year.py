@@ -54,7 +54,7 @@ def test_next_years_plan_is_planned_for_its_year(plan_2025: Path, document_tasks
     with warnings.catch_warnings():
         warnings.simplefilter("error", PortfolioWarning)
         shifted = pf.optimize(tasks)
-    assert shifted.years == [2025]
+    assert shifted.years == [2025] and shifted.plan_year == 2025
     original = pf.optimize(document_tasks)
     # every year moved by one: the same tiers, demands and amounts, a year later
     left, right = shifted.year_table(2025), original.year_table(2024)

@@ -122,6 +122,14 @@ class Allocation:
         """Years of the plan."""
         return sorted({year for _, year in self.envelopes})
 
+    @property
+    def plan_year(self) -> int:
+        """The first year planned: the document's (``NĂM 2025``) unless the run was given another.
+
+        Writers title the appendix with it (``layout_rows.title_lines(a.plan_year)``).
+        """
+        return self.options.plan_year
+
     def task(self, task_id: str) -> pd.DataFrame:
         """One task's rows of :attr:`table`, indexed by year (one row for a single year).
 
