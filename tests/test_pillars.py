@@ -538,3 +538,18 @@ def test_plot_pillars(tasks: pf.TaskList, tmp_path: Path) -> None:
     assert len(plot_pillars(plan, year=2025).containers[1]) == 4
     with pytest.raises(ValueError, match="2030"):
         plot_pillars(plan, year=2030)
+
+
+def test_a_scenario_file_weights_floors_and_caps_by_pillar(capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.cli import main
+
+    path = ROOT / "examples" / "scenarios" / "priority_pillars.toml"
+    weighted, floored = pf.load_scenarios(path, pf.read_appendix())
+    assert weighted.weights == {"Kinh tế số": 2.0} and floored.agency_caps == {"nền tảng": 165000.0}
+    table = floored.run().by_pillar()
+    assert table.loc["Xã hội số", "allocated"] == pytest.approx(40000, abs=0.01)
+    assert table.loc["nền tảng", "allocated"] == pytest.approx(165000, abs=0.01)
+    assert table["allocated"].sum() == pytest.approx(398791, abs=0.01)
+    assert main(["optimize", "--scenario", str(path), "--name", "society_floor"]) == 0
+    society = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Xã hội số"))
+    assert society.split()[-3:] == ["44.385", "40.000", "-4.385"]

@@ -103,7 +103,8 @@ def test_scenario_is_frozen() -> None:
 def test_examples_load_and_check(tasks: pf.TaskList) -> None:
     scenarios = load_scenarios(EXAMPLES, tasks=tasks)
     names = [s.name for s in scenarios]
-    assert names == ["cut10", "cut20", "defer_new", "health_weighted", "health_must_fund"]
+    assert names[:5] == ["cut10", "cut20", "defer_new", "health_weighted", "health_must_fund"]
+    assert names[5:] == ["economy_weighted", "society_floor"]  # priority_pillars.toml
     assert all(s.description for s in scenarios)
     by_name = {s.name: s for s in scenarios}
     assert by_name["cut20"].budget == {"recurrent": "-20%", "investment": "-20%"}
