@@ -10,8 +10,9 @@ first:
 
 1. information security, then the national databases (land, population,
    enterprises) that NQ IV.1.4 names as foundations;
-2. human resources, the sectors of Xã hội số (health, education, press and
-   broadcasting, digital maps and addresses: NQ IV.4), awareness, the
+2. human resources, experience spaces (PL I XII), the sectors of Xã hội số
+   (health, education, press and broadcasting, digital maps and addresses:
+   NQ IV.4), awareness, the
    institutions, the digital-technology business and the sectors of Kinh tế số
    (tourism, port-logistics, transport, agriculture, environment, energy,
    enterprises: NQ IV.3, KH III.9);

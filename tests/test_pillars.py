@@ -280,6 +280,11 @@ def test_a_new_appendix_warns_once_and_buckets_the_unknown(tmp_path: Path) -> No
         warnings.simplefilter("error", PortfolioWarning)
         placed = pf.read_appendix(path, pillars=pillars)
     assert [t.pillar for t in placed] == ["Xã hội số", "Chính quyền số", "nền tảng", "Kinh tế số"]
+    # written out and read back, the unplaced tasks are still unplaced, and said so once
+    back = tmp_path / "back.csv"
+    back.write_text(csv_text(tasks), encoding="utf-8")
+    with pytest.warns(PortfolioWarning, match="2 task"):
+        assert pf.read_appendix(back).tasks == tasks.tasks
 
 
 def _check_sums(a: pf.Allocation) -> None:

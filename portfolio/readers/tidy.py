@@ -7,8 +7,8 @@ Extra columns are accepted and ignored with a :class:`~portfolio.errors.Portfoli
 
 The columns ``pillar``, ``category`` and ``pillar_reason``
 (:data:`~portfolio.tasks.CLASSIFICATION_COLUMNS`) are optional: a row that gives a
-pillar or a category keeps it (an analyst's override), the others are classified by
-the rules of :mod:`portfolio.classification`.
+pillar or a category keeps it (an analyst's override), the others (and those that
+say ``chưa phân loại``) are classified by the rules of :mod:`portfolio.classification`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from ..classification import classify, given_classification
 from ..errors import InputError, PortfolioWarning
 from ..money import MoneyFormatError, parse_vnd
+from ..pillars import UNCLASSIFIED
 from ..tasks import CLASSIFICATION_COLUMNS, COLUMNS, MONEY_COLUMNS, Task, TaskList, make_task
 from ._files import read_text
 
@@ -152,7 +153,8 @@ def read_csv(path: Path, *, pillars: str | Path | None = None) -> TaskList:
             given = given_classification(
                 {k: (record.get(k) or "").strip() for k in CLASSIFICATION_COLUMNS}, file=file, row=row
             )
-            values.update(pillar=given.pillar, category=given.category, pillar_reason=given.reason)
+            if (given.pillar, given.category) != (UNCLASSIFIED, UNCLASSIFIED):  # else the rules try again
+                values.update(pillar=given.pillar, category=given.category, pillar_reason=given.reason)
         tasks.append(make_task(values, file=file, row=row))
     if not tasks:
         raise InputError("no task rows after the header", file=file, row="line 2")
