@@ -409,6 +409,7 @@ def _one_agency_per_pillar() -> pf.TaskList:
         ({"agency_floors": {"nền tảng": 60.0}}, {"agency_floors": {"Sở A": 60.0}}),
         ({"must_fund": ("Kinh tế số",)}, {"must_fund": ("Sở C",)}),
         ({"deferred": ("Chính quyền số",)}, {"deferred": ("Sở B",)}),
+        ({"weights": {"Kinh tế số": 3.0, "society": 0.5}}, {"weights": {"Sở C": 3.0, "Sở D": 0.5}}),
     ],
 )
 def test_pillar_rows_behave_like_agency_rows(
