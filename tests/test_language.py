@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -13,6 +14,7 @@ from portfolio.errors import ScenarioError
 from portfolio.plots import in_language, plot_tasks
 
 matplotlib.use("Agg")
+CUT10 = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / "cut10.toml"
 
 
 def test_explanations_in_vietnamese(default_allocation: pf.Allocation) -> None:
@@ -37,6 +39,9 @@ def test_cli_tables_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nguồn vốn / thứ bậc" in out and "tỷ lệ" in out
     assert "chi thường xuyên thứ bậc 3" in out and "32,23%" in out
     assert "coverage" not in out and "recurrent" not in out
+    assert main(["compare", "--lang", "vi", "--baseline", str(CUT10)]) == 0
+    out = capsys.readouterr().out
+    assert "chi thường xuyên thứ bậc 3" in out and "dự kiến" in out and "recurrent" not in out
     assert main(["explain", "--lang", "vi", "--task", "B38"]) == 0
     assert "Lý do: thứ bậc 3, chuyển tiếp" in capsys.readouterr().out
 

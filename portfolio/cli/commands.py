@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import PortfolioError
 from .whatif import run_arguments
-from .words import source_word, tier_word, word
+from .words import WORDS, source_word, tier_word, word
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,7 +140,7 @@ def optimize(args: argparse.Namespace) -> int:
     allocation = run(args)
     print_tiers(allocation, args.lang)
     print()
-    print_table(allocation.by_pillar(), ["planned", "allocated", "difference"])
+    print_table(allocation.by_pillar(), ["planned", "allocated", "difference"], args.lang)
     write_outputs(allocation, outputs, args.lang)
     if args.write_lp is not None:
         from ..model.solved import write_stages
@@ -189,11 +189,20 @@ def write_outputs(allocation: Allocation, outputs: list[Path], lang: str = "en")
         print(f"{word('wrote', lang)} {out}")
 
 
-def print_table(frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    """Print a frame of amounts, the Vietnamese way, one row per index key."""
-    keys = [" ".join(str(k) for k in (key if isinstance(key, tuple) else (key,))) for key in frame.index]
+def print_table(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en") -> None:
+    """Print a frame of amounts, the Vietnamese way, one row per index key (sources in ``lang``)."""
+
+    def label(key: object) -> str:
+        parts = key if isinstance(key, tuple) else (key,)
+        words = [source_word(str(k), lang) for k in parts if str(k)]
+        if lang == "vi" and len(parts) == 2 and str(parts[1]).isdigit():  # (source, tier)
+            words[-1] = tier_word(parts[1], lang)
+        return " ".join(words)
+
+    keys = [label(key) for key in frame.index]
+    heads = [word(str(c), lang) if str(c) in WORDS else str(c) for c in columns]
     width = max([24, *(len(k) + 2 for k in keys)])
-    print(f"{'':<{width}}" + "".join(f"{str(c)[:15]:>16}" for c in columns))
+    print(f"{'':<{width}}" + "".join(f"{h[:15]:>16}" for h in heads))
     for key, (_, row) in zip(keys, frame.iterrows(), strict=True):
         print(f"{key:<{width}}" + "".join(f"{_money(row[c], 0):>16}" for c in columns))
 
@@ -213,11 +222,11 @@ def compare(args: argparse.Namespace) -> int:
     )
     columns = list(comparison.per_tier.columns)
     print(word("compare note", lang))
-    print_table(comparison.per_tier, columns)
+    print_table(comparison.per_tier, columns, lang)
     print()
-    print_table(comparison.per_group, columns)
+    print_table(comparison.per_group, columns, lang)
     print()
-    print_table(comparison.per_pillar, columns)
+    print_table(comparison.per_pillar, columns, lang)
     for name, reason in comparison.failed.items():
         print(f"portfolio: infeasible: scenario {name!r}: {reason}", file=sys.stderr)
     for out in outputs:
