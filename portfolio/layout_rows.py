@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 
 from .money import format_vnd, largest_remainder_round
-from .tasks import GROUP_TITLES, GROUPS, Task
+from .tasks import GROUP_TITLES, GROUPS, StatedTotal, Task
 
 __all__ = [
     "SUMMARY_TITLE",
@@ -126,11 +126,22 @@ class LayoutRow:
         ``"numeric"`` only). An empty cell is ``""``.
     group
         ``"A"`` … ``"D"``, or ``"E"`` for the summary.
+    keys
+        For a header row, what each column holds: the tidy money column
+        (``approved``, ``planned``, …), ``extra0``, ``extra1`` … for
+        ``extra_columns``, in section E ``approved_budget``/``approved_request``;
+        ``""`` for a column of text. Empty for other rows.
+    notes
+        ``(cell index, text)`` where the document states a figure other than
+        the one shown (the sum of the rows), e.g. an agency subtotal of 1.246
+        over rows adding up to 1.245,5.
     """
 
     kind: RowKind
     cells: tuple[object, ...]
     group: str
+    keys: tuple[str, ...] = ()
+    notes: tuple[tuple[int, str], ...] = ()
 
     @property
     def bold(self) -> bool:
@@ -247,12 +258,42 @@ def _blocks(group: str, tasks: Sequence[Task]) -> list[tuple[str, list[int]]]:
     return blocks
 
 
+class _Stated:
+    """The subtotals a document states, found by what they total (for the notes)."""
+
+    def __init__(self, tasks: Sequence[Task], decimals: int) -> None:
+        stated: tuple[StatedTotal, ...] = getattr(tasks, "stated", ())
+        members: dict[tuple[str, int], tuple[str, ...]] = getattr(tasks, "members", {})
+        self.decimals = decimals
+        self.figures: dict[tuple[object, ...], float | None] = {}
+        for item in stated:
+            if item.scope == "agency":
+                ids = frozenset(members.get((item.group, item.position), ()))
+                self.figures[("agency", item.group, ids, item.column)] = item.stated
+            else:
+                self.figures[(item.scope, item.group, item.column)] = item.stated
+
+    def note(self, key: tuple[object, ...], units: int | None) -> str | None:
+        """The note for a shown subtotal the document states otherwise, or ``None``."""
+        if key not in self.figures:
+            return None
+        stated = self.figures[key] or 0.0
+        shown = 0.0 if units is None else units / 10**self.decimals
+        if abs(stated - shown) < 0.5 * 10.0**-self.decimals:
+            return None
+        return (
+            f"Văn bản ghi (the document states) {format_vnd(stated, 2).rstrip('0').rstrip(',')}; "
+            f"tổng các dòng (the rows add up to) {vnd_text(shown)}"
+        )
+
+
 def _group_rows(
     group: str,
     tasks: Sequence[Task],
     decimals: int,
     extra_columns: Sequence[tuple[str, Mapping[str, float]]],
     number_style: str,
+    stated: _Stated,
     year: int = 2024,
 ) -> tuple[list[LayoutRow], dict[str, int | None]]:
     columns = _group_columns(group, tasks, decimals, extra_columns, year)
@@ -266,6 +307,10 @@ def _group_rows(
     headers += (_RATIO_HEADER,) if ratio else ()
     headers += tuple(c.header for c in columns[len(columns) - len(extra_columns) :])
     n_money = len(columns) - len(extra_columns)
+    keys = [""] * (len(headers) - len(columns) - ratio) + [c.key for c in columns]
+    if ratio:
+        keys.insert(len(headers) - len(extra_columns) - 1, "")
+    index_of = {key: index for index, key in enumerate(keys) if key}
 
     def money(units: dict[str, int | None]) -> tuple[object, ...]:
         cells = [_units_cell(units[c.key], decimals, number_style) for c in columns]
@@ -273,11 +318,15 @@ def _group_rows(
             cells.insert(n_money, _ratio_cell(units.get("planned"), units.get("approved")))
         return tuple(cells)
 
+    def notes(scope: tuple[object, ...], units: dict[str, int | None]) -> tuple[tuple[int, str], ...]:
+        found = [(index_of[c.key], stated.note((*scope, c.key), units[c.key])) for c in columns]
+        return tuple((index, text) for index, text in found if text is not None)
+
     title = group_title(group, year).upper()
     rows = [
         LayoutRow("heading", (f"{group}. {title} ({len(tasks):02d} nhiệm vụ)",), group),
         LayoutRow("unit", (UNIT_LINE,), group),
-        LayoutRow("header", headers, group),
+        LayoutRow("header", headers, group, keys=tuple(keys)),
     ]
     blank_agency = ("",) if group == "D" else ()
     for position, (label, members) in enumerate(_blocks(group, tasks)):
@@ -287,15 +336,18 @@ def _group_rows(
             rows.append(LayoutRow("subheading", (numeral, label, *empty), group))
         else:
             subtotal = {c.key: _sum([c.units[i] for i in members]) for c in columns}
-            rows.append(LayoutRow("agency", (numeral, label, "", *money(subtotal)), group))
+            scope = ("agency", group, frozenset(tasks[i].id for i in members))
+            cells = (numeral, label, "", *money(subtotal))
+            rows.append(LayoutRow("agency", cells, group, notes=notes(scope, subtotal)))
         for i in members:
             task = tasks[i]
             agency = (task.agency,) if group == "D" else ()
-            cells = {c.key: c.units[i] for c in columns}
+            units = {c.key: c.units[i] for c in columns}
             number = task.id[1:]
-            rows.append(LayoutRow("task", (number, task.name, *agency, task.period, *money(cells)), group))
+            rows.append(LayoutRow("task", (number, task.name, *agency, task.period, *money(units)), group))
     totals = {c.key: _sum(c.units) for c in columns}
-    rows.append(LayoutRow("total", ("", "TỔNG", *blank_agency, "", *money(totals)), group))
+    cells = ("", "TỔNG", *blank_agency, "", *money(totals))
+    rows.append(LayoutRow("total", cells, group, notes=notes(("group", group), totals)))
     return rows, totals
 
 
@@ -304,16 +356,18 @@ def _summary_rows(
     decimals: int,
     extra_names: Sequence[str],
     number_style: str,
+    stated: _Stated,
     year: int = 2024,
 ) -> list[LayoutRow]:
     headers = (*_SUMMARY_HEADERS[:-1], f"Dự kiến phân bổ kinh phí năm {year}", *extra_names, "Ghi chú")
+    keys = ["approved_budget", "approved_request", "planned"]
+    keys += [f"extra{i}" for i in range(len(extra_names))]
     rows = [
         LayoutRow("heading", (f"E. {SUMMARY_TITLE}",), "E"),
         LayoutRow("unit", (UNIT_LINE,), "E"),
-        LayoutRow("summary_header", headers, "E"),
+        LayoutRow("summary_header", headers, "E", keys=("", "", *keys, "")),
     ]
-    keys = ["approved_budget", "approved_request", "planned"]
-    keys += [f"extra{i}" for i in range(len(extra_names))]
+    tidy = {"approved_budget": "approved", "approved_request": "approved"}
     sums: dict[str, list[int | None]] = {key: [] for key in keys}
     for number, (group, group_totals) in enumerate(totals.items(), start=1):
         values = {
@@ -324,7 +378,12 @@ def _summary_rows(
         for key in keys:
             sums[key].append(values[key])
         cells = tuple(_units_cell(values[key], decimals, number_style) for key in keys)
-        rows.append(LayoutRow("summary", (str(number), group, *cells, ""), "E"))
+        found = [
+            (2 + k, stated.note(("summary", group, tidy.get(key, key)), values[key]))
+            for k, key in enumerate(keys)
+        ]
+        notes = tuple((i, text) for i, text in found if text is not None and values[keys[i - 2]] is not None)
+        rows.append(LayoutRow("summary", (str(number), group, *cells, ""), "E", notes=notes))
     label = " + ".join(totals)
     cells = tuple(_units_cell(_sum(sums[key]), decimals, number_style) for key in keys)
     rows.append(LayoutRow("total", ("", label, *cells, ""), "E"))
@@ -394,13 +453,16 @@ def appendix_lines(
         year = getattr(tasks, "plan_year", None) or 2024
     rows: list[LayoutRow] = []
     totals: dict[str, dict[str, int | None]] = {}
+    stated = _Stated(tasks, decimals)
     for group in GROUPS:
         members = [task for task in tasks if task.group == group]
         if not members:
             continue
-        group_rows, totals[group] = _group_rows(group, members, decimals, extra_columns, number_style, year)
+        group_rows, totals[group] = _group_rows(
+            group, members, decimals, extra_columns, number_style, stated, year
+        )
         rows.extend(group_rows)
     if totals:
         names = [name for name, _ in extra_columns]
-        rows.extend(_summary_rows(totals, decimals, names, number_style, year))
+        rows.extend(_summary_rows(totals, decimals, names, number_style, stated, year))
     return rows

@@ -11,10 +11,16 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "refuse_overwrite"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+BOM = "\ufeff"
+
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "csv_for_excel", "refuse_overwrite"]
 
 
 def _new_file_mode() -> int:
@@ -82,6 +88,24 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     r"""Write UTF-8 text with ``\\n`` line ends to ``path`` atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def csv_for_excel(frame: pd.DataFrame) -> str:
+    r"""A table as CSV text that Excel opens as it is: a byte-order mark, then the columns.
+
+    Written as UTF-8 the mark tells Excel on Windows the encoding, so Vietnamese
+    names keep their diacritics; ``pandas.read_csv`` and :mod:`csv` with
+    ``encoding="utf-8-sig"`` skip it. Floats are written at full precision (the
+    shortest text that reads back to the same float), line ends are ``\n``, the
+    index is not written (reset it first to keep it).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> csv_for_excel(pd.DataFrame({"name": ["Sở Y tế"], "allocated": [548.3333333333334]}))
+    '\ufeffname,allocated\nSở Y tế,548.3333333333334\n'
+    """
+    return BOM + frame.to_csv(index=False, lineterminator="\n")
 
 
 def atomic_write_with(path: Path, writer: Callable[[Path], None]) -> None:

@@ -5,18 +5,14 @@ same tasks: an Excel workbook (:func:`write_layout_xlsx`), a Word document
 (:func:`write_layout_docx`) and the plan's own text layout
 (:func:`write_layout_text`).
 
-Excel number format. Numeric money cells get the format code ``#,##0`` followed
-by as many decimals as the shown figure has (``#,##0.0`` for ``329,7``,
-``#,##0.00`` for ``102,75``), with zero shown as ``-``. Format codes are stored
-locale-neutral (``,`` groups, ``.`` is the decimal point), and Excel displays
-them with the reader's own separators: ``1.158.731`` and ``329,7`` under a
-Vietnamese locale, ``1,158,731`` and ``329.7`` under an English one. A single
-code like ``#,##0.##`` was not used because it leaves a dangling decimal mark on
-whole numbers (``28.080,``).
-
-Text cells that begin with ``=``, ``+``, ``-`` or ``@`` are stored as text with
-Excel's quote prefix, never as formulas. Files are byte-for-byte reproducible:
-fixed document properties and fixed timestamps inside the zip package.
+The workbook is a working paper, written by :func:`portfolio.workbook.write_workbook`
+(text stays text, reproducible bytes, print setup): every agency subtotal is
+``=SUM()`` of its task rows, every ``TỔNG`` ``=SUM()`` of its agency rows (of its
+task rows in group D), and section E refers to the ``TỔNG`` cells, each formula
+stored with its value. Where the document states another figure, the cell
+carries a comment with it. A sheet of more than 255 agency blocks (a synthetic
+portfolio) uses ``SUBTOTAL(9, …)`` instead, which skips the nested subtotals,
+as a ``SUM`` over that many cells would pass Excel's formula length.
 """
 
 from __future__ import annotations
@@ -25,24 +21,44 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .layout_rows import TITLE_LINES, LayoutRow, vnd_text
 from .output import atomic_path
+from .workbook import Cell, Formula, Sheet, Style, cell_ref, sum_formula, write_workbook
 
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
-__all__ = ["write_layout_docx", "write_layout_text", "write_layout_xlsx"]
+__all__ = ["layout_sheets", "write_layout_docx", "write_layout_text", "write_layout_xlsx"]
 
 _FIXED_TIME = datetime(2024, 1, 1)
 _CREATOR = "portfolio"
-_TABLE_KINDS = {"header", "agency", "subheading", "task", "total", "summary_header", "summary"}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = ("=", "+", "-", "@")
+_STYLE: dict[str, Style] = {
+    "heading": "heading",
+    "unit": "note",
+    "header": "header",
+    "summary_header": "header",
+    "agency": "subtotal",
+    "subheading": "subtotal",
+    "task": "body",
+    "summary": "body",
+    "total": "total",
+}
+_TIDY = {"approved_budget": "approved", "approved_request": "approved"}  # section E's keys
+_MANY = 255
+# widths (characters) of the text columns, by the start of their header; long text wraps
+_WIDTHS = {
+    "Tên nhiệm vụ": 44.0,
+    "Tên nhóm": 36.0,
+    "Thời gian": 16.0,
+    "Đơn vị chủ trì": 22.0,
+    "Tỷ lệ": 9.0,
+    "Thứ bậc": 16.0,
+    "Nguồn vốn": 15.0,
+    "Lý do": 48.0,
+    "Ghi chú": 12.0,
+}
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -69,77 +85,160 @@ def _text(value: object) -> str:
     return _ILLEGAL.sub("", str(value))
 
 
-def _money_format(value: float) -> str:
-    text = vnd_text(value)
-    places = len(text.partition(",")[2])
-    code = "#,##0" + ("." + "0" * places if places else "")
-    return f'{code};-{code};"-"'
-
-
 # -- Excel -----------------------------------------------------------------
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> None:
-    """Write one cell: numbers as numbers, text always as text."""
-    if value is None or value == "":
-        return
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        cell.value = float(value)
-        cell.number_format = _money_format(float(value))
-        return
-    text = _ILLEGAL.sub("", str(value))
-    cell.value = text
-    if text.startswith(_FORMULA_START) and text != "-":
-        cell.data_type = "s"  # openpyxl took "=…" for a formula
-        cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+def _is_money(value: object) -> bool:
+    return isinstance(value, float | int) and not isinstance(value, bool)
 
 
-def _style_row(sheet: Worksheet, number: int, row: LayoutRow, width: int) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+class _Formulas:
+    """Turns the money cells of one sheet's layout rows into formulas as they are added."""
 
-    thin = Side(style="thin", color="808080")
-    for column in range(1, width + 1):
-        cell = sheet.cell(row=number, column=column)
-        if row.kind == "heading":
-            cell.font = Font(bold=True, size=12)
-        elif row.kind == "unit":
-            cell.font = Font(italic=True)
-        elif row.kind in _TABLE_KINDS:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.font = Font(bold=row.bold)
-            if row.kind in {"header", "summary_header"}:
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                cell.fill = PatternFill("solid", fgColor="D9E1F2")
-            elif isinstance(cell.value, str) and column > 1:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-            else:
-                cell.alignment = Alignment(vertical="top")
+    def __init__(self, sheet: Sheet, refs: dict[tuple[str, str], tuple[str, int, int]], many: bool) -> None:
+        self.sheet, self.refs, self.many = sheet, refs, many
+        self.keys: tuple[str, ...] = ()
+        self.block: tuple[int, list[int]] | None = None  # agency row, its task rows
+        self.agencies: list[int] = []
+        self.tasks: list[int] = []
+        self.summary: list[int] = []
+
+    def _cells(self, number: int) -> list[Cell]:
+        cells = self.sheet.rows[number][1]
+        assert isinstance(cells, list)
+        return cells
+
+    def _close_block(self) -> None:
+        if self.block is not None:
+            number, members = self.block
+            cells = self._cells(number)
+            for column, value in enumerate(cells):
+                if _is_money(value):
+                    cells[column] = self._sum(column, members, float(value))  # type: ignore[arg-type]
+            self.block = None
+
+    def _sum(self, column: int, rows: Sequence[int], value: float) -> Formula:
+        if self.many and rows:
+            first, last = cell_ref(min(rows), column), cell_ref(max(rows), column)
+            return Formula(f"=SUBTOTAL(9,{first}:{last})", value)
+        return sum_formula(column, rows, value)
+
+    def add(self, row: LayoutRow, number: int, derived: Mapping[str, tuple[str, str]]) -> None:
+        if row.kind in ("header", "summary_header"):
+            self.keys = row.keys
+            self.agencies, self.tasks, self.summary = [], [], []
+            return
+        cells = self._cells(number)
+        if row.kind in ("agency", "subheading", "total"):
+            self._close_block()
+        if row.kind == "agency":
+            self.block = (number, [])
+            self.agencies.append(number)
+        elif row.kind == "task":
+            self.tasks.append(number)
+            if self.block is not None:
+                self.block[1].append(number)
+            self._derive(cells, number, derived)
+        elif row.kind == "summary":
+            self.summary.append(number)
+            self._refer(cells, str(row.cells[1]))
+        elif row.kind == "total":
+            parts = self.summary if row.group == "E" else self.agencies or self.tasks
+            many = self.many and row.group != "E"
+            for column, value in enumerate(cells):
+                if _is_money(value) and parts:
+                    if many:
+                        cells[column] = self._sum(column, [*self.tasks, *self.agencies], float(value))  # type: ignore[arg-type]
+                    else:
+                        cells[column] = sum_formula(column, parts, float(value))  # type: ignore[arg-type]
+                    key = self.keys[column] if column < len(self.keys) else ""
+                    if key and row.group != "E":
+                        self.refs[(row.group, key)] = (self.sheet.title, number, column)
+
+    def _derive(self, cells: list[Cell], number: int, derived: Mapping[str, tuple[str, str]]) -> None:
+        index = {key: column for column, key in enumerate(self.keys) if key}
+        for key, (plus, minus) in derived.items():
+            if {key, plus, minus} <= set(index) and _is_money(cells[index[key]]):
+                a, b = cell_ref(number, index[plus]), cell_ref(number, index[minus])
+                value = cells[index[key]]
+                cells[index[key]] = Formula(f"={a}-{b}", float(value))  # type: ignore[arg-type]
+
+    def _refer(self, cells: list[Cell], group: str) -> None:
+        for column, value in enumerate(cells):
+            key = self.keys[column] if column < len(self.keys) else ""
+            target = self.refs.get((group, _TIDY.get(key, key)))
+            if _is_money(value) and target is not None:
+                title, row, col = target
+                where = cell_ref(row, col, None if title == self.sheet.title else title)
+                cells[column] = Formula(f"={where}", float(value))  # type: ignore[arg-type]
 
 
-def _fill_sheet(sheet: Worksheet, rows: Sequence[LayoutRow], titles: Sequence[str]) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    number = 0
-    for title in titles:
-        number += 1
-        _put(sheet, number, 1, title)
-        sheet.cell(row=number, column=1).font = Font(bold=True, size=12)
-    if titles:
-        number += 1
-    widths: dict[int, int] = {}
+def _fill(
+    sheet: Sheet,
+    rows: Sequence[LayoutRow],
+    refs: dict[tuple[str, str], tuple[str, int, int]],
+    derived: Mapping[str, tuple[str, str]],
+) -> None:
+    blocks = sum(1 for row in rows if row.kind == "agency")
+    formulas = _Formulas(sheet, refs, blocks > _MANY)
     for index, row in enumerate(rows):
         if row.kind == "heading" and index > 0:
-            number += 1  # a blank line between groups on a shared sheet
-        number += 1
-        for column, value in enumerate(row.cells, start=1):
-            _put(sheet, number, column, value)
-            if row.kind in _TABLE_KINDS - {"header", "summary_header"} and value != "":
-                widths[column] = max(widths.get(column, 0), len(_text(value)))
-        _style_row(sheet, number, row, len(row.cells))
-    for column, longest in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, longest + 2))
+            sheet.blank()  # a blank line between groups on a shared sheet
+        cells: list[Cell] = list(row.cells)  # type: ignore[arg-type]
+        style = _STYLE[row.kind]
+        if style == "header":
+            for column, text in enumerate(row.cells):
+                width = next((w for head, w in _WIDTHS.items() if str(text).startswith(head)), None)
+                if width is not None:
+                    sheet.widths.setdefault(column, width)
+        if style == "header" and sheet.header is None:
+            number = sheet.add_header(cells)
+        else:
+            number = sheet.add(cells, style)
+        for column, text in row.notes:
+            sheet.comments[(number, column)] = text
+        formulas.add(row, number, derived)
+
+
+def layout_sheets(
+    rows: Sequence[LayoutRow],
+    *,
+    sheet_per_group: bool = True,
+    derived: Mapping[str, tuple[str, str]] = (lambda: {})(),
+) -> list[Sheet]:
+    """The appendix layout as :class:`~portfolio.workbook.Sheet` objects, with formulas.
+
+    Parameters
+    ----------
+    rows
+        From :func:`portfolio.layout_rows.appendix_lines`.
+    sheet_per_group
+        ``True``: sheets ``A`` … ``D`` and ``E``; ``False``: one sheet ``Phụ lục 2``.
+    derived
+        ``{key: (plus, minus)}``: on task rows, the column ``key`` (a header key,
+        e.g. ``extra1``) is the formula ``plus − minus`` of two other columns.
+
+    Returns
+    -------
+    list of Sheet
+        The document's title lines on the first sheet.
+    """
+    if not rows:
+        raise ValueError("no rows to write")
+    refs: dict[tuple[str, str], tuple[str, int, int]] = {}
+    groups: dict[str, list[LayoutRow]] = {}
+    for row in rows:
+        groups.setdefault(row.group if sheet_per_group else "Phụ lục 2", []).append(row)
+    sheets = []
+    for index, (title, members) in enumerate(groups.items()):
+        sheet = Sheet(title)
+        if index == 0:
+            for line in TITLE_LINES:
+                sheet.add([line], "title")
+            sheet.blank()
+        _fill(sheet, members, refs, derived)
+        sheets.append(sheet)
+    return sheets
 
 
 def write_layout_xlsx(
@@ -147,61 +246,30 @@ def write_layout_xlsx(
     path: str | Path,
     *,
     sheet_per_group: bool = True,
-    extra_sheets: Sequence[tuple[str, Sequence[Sequence[object]]]] = (),
+    extra_sheets: Sequence[Sheet] = (),
 ) -> None:
-    """Write the appendix layout to an Excel workbook.
+    """Write the appendix layout to an Excel workbook (a working paper, see the module notes).
 
     Parameters
     ----------
     rows
         From :func:`portfolio.layout_rows.appendix_lines` (either number style).
     path
-        The ``.xlsx`` file, written atomically.
+        The ``.xlsx`` file, written atomically; equal rows give equal bytes.
     sheet_per_group
         ``True``: sheets ``A`` … ``D`` and ``E`` (the summary); ``False``: the
         whole appendix on one sheet ``Phụ lục 2``, as in the document.
     extra_sheets
-        ``(title, rows of cells)`` appended after the appendix (notes, a
-        scenario's parameters); they hold no group heading, so readers skip them.
+        Appended after the appendix (a summary, a scenario's parameters); they
+        hold no group heading, so readers skip them.
 
     Raises
     ------
     ValueError
         If ``rows`` is empty.
     """
-    from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
-
-    if not rows:
-        raise ValueError("no rows to write")
-    workbook = Workbook()
-    first = workbook.active
-    assert first is not None
-    if sheet_per_group:
-        groups: dict[str, list[LayoutRow]] = {}
-        for row in rows:
-            groups.setdefault(row.group, []).append(row)
-        for index, (group, members) in enumerate(groups.items()):
-            sheet = first if index == 0 else workbook.create_sheet()
-            sheet.title = group
-            _fill_sheet(sheet, members, TITLE_LINES if index == 0 else ())
-    else:
-        first.title = "Phụ lục 2"
-        _fill_sheet(first, rows, TITLE_LINES)
-    for title, cells in extra_sheets:
-        sheet = workbook.create_sheet(title)
-        for r, values in enumerate(cells, start=1):
-            for c, value in enumerate(values, start=1):
-                _put(sheet, r, c, value)
-    workbook.properties.creator = _CREATOR
-    workbook.properties.lastModifiedBy = _CREATOR
-    workbook.properties.created = _FIXED_TIME
-    workbook.properties.modified = _FIXED_TIME
-    buffer = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save() would stamp "modified" with the clock
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    _write_bytes(path, _fixed_zip(buffer.getvalue()))
+    sheets = layout_sheets(rows, sheet_per_group=sheet_per_group)
+    write_workbook([*sheets, *extra_sheets], path, title=TITLE_LINES[1])
 
 
 # -- Word ------------------------------------------------------------------

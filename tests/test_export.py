@@ -1,4 +1,4 @@
-"""The allocation workbook (Phụ lục 2 layout + summary + scenario) and the CSV tables."""
+"""The allocation workbook (a working paper: Phụ lục 2 layout + summary + scenario) and the CSV tables."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from portfolio.export import (
     OPTIMIZED_HEADER,
     SCENARIO_SHEET,
     SUMMARY_SHEET,
+    TEXT_HEADERS,
     allocation_to_excel,
     plan_sheet_title,
     rounded_table,
@@ -61,8 +62,9 @@ def plan_workbook(plan: Allocation, tmp_path_factory: pytest.TempPathFactory) ->
     return path
 
 
-def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
-    book = openpyxl.load_workbook(path, read_only=True)
+def _rows(path: Path, sheet: str, *, values: bool = True) -> list[tuple[Any, ...]]:
+    """The rows of a sheet: the saved values (``values=True``) or the formulas."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=values)
     try:
         return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
     finally:
@@ -73,9 +75,11 @@ def _num(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def _group_table(path: Path, group: str) -> tuple[list[str], list[tuple[str, tuple[Any, ...]]]]:
+def _group_table(
+    path: Path, group: str, *, values: bool = True
+) -> tuple[list[str], list[tuple[str, tuple[Any, ...]]]]:
     """Header and (kind, row) of a group sheet: kind is agency, subheading, task or total."""
-    rows = _rows(path, group)
+    rows = _rows(path, group, values=values)
     start = next(i for i, row in enumerate(rows) if row[0] in ("TT", "Stt"))
     header = [str(cell or "") for cell in rows[start]]
     out = []
@@ -105,34 +109,143 @@ def test_sheets(workbook: Path, plan_workbook: Path) -> None:
     assert plan_sheet_title(3) == "Kế hoạch 3 năm"
 
 
+def _cents(value: float) -> int:
+    return round(value * 100)
+
+
 @pytest.mark.parametrize("which", ["workbook", "plan_workbook"])
 def test_group_sheet_subtotals_equal_shown_rows(which: str, request: pytest.FixtureRequest) -> None:
     path = request.getfixturevalue(which)
     for group in GROUPS:
         header, table = _group_table(path, group)
-        assert header[-2:] == [OPTIMIZED_HEADER, DIFFERENCE_HEADER]
+        assert header[-5:] == [OPTIMIZED_HEADER, DIFFERENCE_HEADER, *TEXT_HEADERS]
         columns = _money_columns(header)
         assert len(columns) >= 4
         for column in columns:
-            tasks_sum, agency_sum, block_sum = 0.0, 0.0, 0.0
+            tasks_sum, agency_sum, block_sum = 0, 0, 0
             block: tuple[Any, ...] | None = None
             for kind, row in [*table, ("end", ())]:
                 if kind in ("agency", "subheading", "total", "end") and block is not None:
-                    assert _num(block[column]) == block_sum, (group, header[column], block[1])
+                    assert _cents(_num(block[column])) == block_sum, (group, header[column], block[1])
                     block = None
                 if kind == "agency":
-                    block, block_sum = row, 0.0
-                    agency_sum += _num(row[column])
+                    block, block_sum = row, 0
+                    agency_sum += _cents(_num(row[column]))
                 elif kind == "task":
                     value = _num(row[column])
-                    assert value == round(value), (group, row[0])  # decimals=0
-                    tasks_sum += value
+                    assert _cents(value) == value * 100 or abs(_cents(value) - value * 100) < 1e-6
+                    tasks_sum += _cents(value)
                     if block is not None:
-                        block_sum += value
+                        block_sum += _cents(value)
                 elif kind == "total":
-                    assert _num(row[column]) == tasks_sum, (group, header[column])
+                    assert _cents(_num(row[column])) == tasks_sum, (group, header[column])
                     if group != "D":
-                        assert _num(row[column]) == agency_sum
+                        assert _cents(_num(row[column])) == agency_sum
+
+
+def test_subtotals_are_sum_formulas(workbook: Path) -> None:
+    for group in GROUPS:
+        header, table = _group_table(workbook, group, values=False)
+        opt, diff = header.index(OPTIMIZED_HEADER), header.index(DIFFERENCE_HEADER)
+        planned = next(i for i, h in enumerate(header) if h.startswith("Dự kiến phân bổ"))
+        kinds = {kind for kind, _ in table}
+        for kind, row in table:
+            if kind in ("agency", "total"):
+                assert str(row[opt]).startswith("=SUM(") and str(row[planned]).startswith("=SUM(")
+            if kind == "task":  # the difference follows an edited amount
+                assert str(row[diff]).startswith("=") and not str(row[opt]).startswith("=")
+        assert "total" in kinds
+    summary = _rows(workbook, "E", values=False)
+    formulas = [c for row in summary for c in row if isinstance(c, str) and c.startswith("=")]
+    assert any(c.startswith(("=A!", "='A'!")) for c in formulas) and any(
+        c.startswith("=SUM(") for c in formulas
+    )
+
+
+def test_exact_amounts_with_vietnamese_formats(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["B"]
+    cells = {(str(row[0].value), row[1].value): row for row in sheet.iter_rows() if row[0].value}
+    b38 = next(row for (number, _), row in cells.items() if number == "38")
+    header = [c.value for c in next(r for r in sheet.iter_rows() if r[0].value == "TT")]
+    opt = header.index(OPTIMIZED_HEADER)
+    assert b38[opt].value == 76559.18  # stored exactly, not 76.559
+    assert "#,##0.00" in b38[opt].number_format and "[$-42A]" in b38[opt].number_format
+    whole = next(row for (number, _), row in cells.items() if number == "2")
+    assert "#,##0;" in whole[opt].number_format  # 14.750 shows no decimals
+
+
+def test_stated_subtotal_differences_are_commented(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["B"]
+    notes = {cell.coordinate: cell.comment.text for row in sheet.iter_rows() for cell in row if cell.comment}
+    office = next(row for row in sheet.iter_rows() if row[1].value == "Văn phòng Ủy ban nhân dân thành phố")
+    planned = next(c for c in office if c.comment is not None)
+    assert "1.246" in planned.comment.text and "1.247" in planned.comment.text
+    assert len(notes) == 8  # 4 agency rows and the 4 columns of TỔNG (Kế hoạch 325, group B)
+    e_notes = [c for row in book["E"].iter_rows() for c in row if c.comment]
+    assert {c.comment.text.split(";")[0] for c in e_notes} == {
+        "Văn bản ghi (the document states) 1.158.731",
+        "Văn bản ghi (the document states) 274.069",
+    }
+
+
+def test_tier_source_and_reason_columns(allocation: Allocation, workbook: Path) -> None:
+    reasons = pf.explain(allocation)
+    seen = 0
+    for group in GROUPS:
+        header, table = _group_table(workbook, group)
+        tier, source, reason = (header.index(h) for h in TEXT_HEADERS)
+        for kind, row in table:
+            if kind == "task":
+                task_id = f"{group}{row[0]}"
+                assert row[reason] == reasons.loc[task_id, "reason"]
+                assert str(row[tier]).startswith(f"{int(reasons.loc[task_id, 'tier'])} – ")
+                assert row[source] == (
+                    "Đầu tư công (investment)" if group == "D" else "Chi thường xuyên (recurrent)"
+                )
+                seen += 1
+    assert seen == 81
+
+
+def test_print_setup(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    for name in [*GROUPS, "E", SUMMARY_SHEET]:
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape"
+        assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0  # 1 by default
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.freeze_panes is not None and sheet.print_title_rows
+    a = book["A"]
+    header_row = next(r[0].row for r in a.iter_rows() if r[0].value == "TT")
+    assert a.freeze_panes == f"A{header_row + 1}" and a.print_title_rows == f"${header_row}:${header_row}"
+    name_column = a.column_dimensions["B"]
+    assert 30 <= name_column.width <= 60
+    long_name = next(r[1] for r in a.iter_rows() if r[0].value == "3")
+    assert long_name.alignment.wrap_text  # the name wraps instead of running over
+
+
+def test_formula_like_names_stay_text(tmp_path: Path) -> None:
+    from conftest import make_tasks
+
+    hostile = '=HYPERLINK("http://example.com","x")'
+    tasks = make_tasks(
+        {"id": "B1", "approved": 40, "planned": 30, "agency": hostile, "name": "+cmd|' /C calc'!A0"},
+        {"id": "B2", "approved": 60, "name": "@SUM(1)"},
+    )
+    allocation = pf.optimize(tasks, budget={"recurrent": 50})
+    path = tmp_path / "hostile.xlsx"
+    allocation_to_excel(allocation, path)
+    book = openpyxl.load_workbook(path)
+    texts = {
+        c.value: c for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)
+    }
+    for text in (hostile, "+cmd|' /C calc'!A0", "@SUM(1)"):
+        assert texts[text].data_type == "s" and texts[text].quotePrefix
+    formulas = [c for c in texts.values() if c.data_type == "f"]
+    assert formulas and not any(
+        word in str(c.value) for c in formulas for word in ("HYPERLINK", "cmd", "SUM(1)")
+    )
 
 
 def test_difference_and_optimized_columns(allocation: Allocation, workbook: Path) -> None:
@@ -145,24 +258,24 @@ def test_difference_and_optimized_columns(allocation: Allocation, workbook: Path
         planned = next(i for i, h in enumerate(header) if h.startswith("Dự kiến phân bổ"))
         for kind, row in table:
             if kind == "task":
-                assert abs(_num(row[opt]) - exact_of[f"{group}{row[0]}"]) < 1
+                assert abs(_num(row[opt]) - exact_of[f"{group}{row[0]}"]) < 0.01  # one display unit
             if kind in ("task", "agency", "total"):
-                assert _num(row[diff]) == _num(row[opt]) - _num(row[planned])
+                assert _cents(_num(row[diff])) == _cents(_num(row[opt])) - _cents(_num(row[planned]))
             if kind == "total":
                 totals[group] = _num(row[opt])
     spent = {
         source: sum(first.loc[first["funding_source"] == source, "allocated"])
         for source in ("recurrent", "investment")
     }
-    assert totals["A"] + totals["B"] + totals["C"] == round(spent["recurrent"]) == 332401
-    assert totals["D"] == round(spent["investment"]) == 66390
+    assert round(totals["A"] + totals["B"] + totals["C"], 2) == round(spent["recurrent"], 2) == 332401
+    assert round(totals["D"], 2) == round(spent["investment"], 2) == 66390
     summary = _rows(workbook, "E")
     header = [str(c or "") for c in next(r for r in summary if r[0] == "Stt")]
     opt = header.index(OPTIMIZED_HEADER)
     shown = {row[1]: _num(row[opt]) for row in summary if row[1] in GROUPS}
     assert shown == totals
     total = next(row for row in summary if row[1] == "A + B + C + D")
-    assert _num(total[opt]) == sum(totals.values()) == 398791
+    assert round(_num(total[opt]), 2) == round(sum(totals.values()), 2) == 398791
 
 
 def _check_blocks(rows: list[tuple[Any, ...]]) -> int:
@@ -181,7 +294,7 @@ def _check_blocks(rows: list[tuple[Any, ...]]) -> int:
             continue
         if not columns or not any(isinstance(row[i], int | float) for i in columns):
             continue
-        values = [_num(row[i]) for i in columns]
+        values = [float(_cents(_num(row[i]))) for i in columns]
         is_total = any(label.startswith("TỔNG") for label in labels)
         if is_total or any(label.startswith("Cộng") for label in labels):
             parts = block if not is_total or not subtotals else subtotals
@@ -209,7 +322,7 @@ def test_summary_sheet_adds_up(which: str, request: pytest.FixtureRequest) -> No
         sheet_header, table = _group_table(path, group)
         total = next(row for kind, row in table if kind == "total")
         line = next(r for r in rows if r[group_col] == group and (group_col == 0 or r[0] == first))
-        assert _num(line[opt]) == _num(total[sheet_header.index(OPTIMIZED_HEADER)])
+        assert _cents(_num(line[opt])) == _cents(_num(total[sheet_header.index(OPTIMIZED_HEADER)]))
 
 
 def test_plan_sheet(plan: Allocation, plan_workbook: Path) -> None:
@@ -220,13 +333,13 @@ def test_plan_sheet(plan: Allocation, plan_workbook: Path) -> None:
     group_sums, all_sums = np.zeros(4), np.zeros(4)
     shown_first: dict[str, float] = {}
     for row in rows[3:]:
-        values = np.array([_num(row[i]) for i in [*years, total]])
+        values = np.array([_cents(_num(row[i])) for i in [*years, total]])
         assert values[-1] == values[:-1].sum()
         if row[0]:
             group_sums += values
             shown_first[str(row[0])] = values[0]
             exact = float(plan.year_table().loc[row[0], "allocated"])
-            assert abs(values[0] - exact) < 1
+            assert abs(values[0] - exact * 100) < 1
         elif str(row[2]).startswith("Cộng nhóm"):
             assert list(values) == list(group_sums)
             all_sums += group_sums
@@ -239,13 +352,30 @@ def test_plan_sheet(plan: Allocation, plan_workbook: Path) -> None:
         opt = header_g.index(OPTIMIZED_HEADER)
         for kind, row in table:
             if kind == "task":
-                assert _num(row[opt]) == shown_first[f"{group}{row[0]}"]
+                assert _cents(_num(row[opt])) == shown_first[f"{group}{row[0]}"]
 
 
-def test_read_back_decimals_two(allocation: Allocation, tasks: TaskList, tmp_path: Path) -> None:
-    path = tmp_path / "two.xlsx"
-    allocation_to_excel(allocation, path, tasks=tasks, decimals=2)
-    assert pf.read_appendix(path).tasks == tasks.tasks
+def test_round_trip(allocation: Allocation, tasks: TaskList, workbook: Path) -> None:
+    """Write -> read: the same tasks, and every subtotal the workbook states is its rows' sum."""
+    back = pf.read_appendix(workbook)
+    assert back.tasks == tasks.tasks
+    assert pf.reconcile(back) == []
+    totals = {(s.group, s.column): s.stated for s in back.stated if s.scope == "group"}
+    assert totals[("B", "planned")] == 274070  # the rows' sum; the document states 274.069
+    assert totals[("B", "carried_over")] == 71659.75
+    for (group, column), stated in totals.items():
+        exact = sum(getattr(t, column) for t in tasks if t.group == group)
+        assert round(stated or 0.0, 2) == round(exact, 2)
+
+
+def test_whole_numbers_read_back_within_a_unit(
+    allocation: Allocation, tasks: TaskList, tmp_path: Path
+) -> None:
+    path = tmp_path / "zero.xlsx"
+    allocation_to_excel(allocation, path, decimals=0)
+    back = pf.read_appendix(path)
+    assert all(abs(a.planned - b.planned) < 1 for a, b in zip(back, tasks, strict=True))
+    assert pf.reconcile(back) == []
 
 
 def test_byte_identical(allocation: Allocation, tmp_path: Path) -> None:
@@ -308,9 +438,9 @@ def test_tables_to_csv(allocation: Allocation, plan: Allocation, tmp_path: Path)
         folder = tmp_path / which
         paths = tables_to_csv(result, folder)
         assert [p.name for p in paths] == ["per_task.csv", "by_agency.csv", "by_group.csv", "by_tier.csv"]
-        assert all(b"\r" not in p.read_bytes() for p in paths)
+        assert all(b"\r" not in p.read_bytes() and p.read_bytes().startswith(b"\xef\xbb\xbf") for p in paths)
         expected = {
-            "per_task": result.table,
+            "per_task": result.named_table(),
             "by_agency": result.by_agency(),
             "by_group": result.by_group(),
             "by_tier": result.by_tier(),

@@ -311,14 +311,20 @@ class Allocation:
         out["tier name"] = [TIER_NAMES.get(int(key[-1]), f"tier {key[-1]}") for key in out.index]
         return out
 
+    def named_table(self) -> pd.DataFrame:
+        """:attr:`table` with each task's ``name`` as its first column."""
+        names = {task.id: task.name for task in self.tasks}
+        out = self.table.copy()
+        out.insert(0, "name", [names.get(str(i), "") for i in self.table.index.get_level_values("id")])
+        return out
+
     def to_csv(self, path: str) -> None:
-        """Write the per-task table as CSV (atomic)."""
+        """Write the per-task table with names as CSV for Excel (UTF-8 with BOM, exact amounts; atomic)."""
         from pathlib import Path
 
-        from ..output import atomic_write_text
+        from ..output import atomic_write_text, csv_for_excel
 
-        frame = self.table.reset_index()
-        atomic_write_text(Path(path), frame.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+        atomic_write_text(Path(path), csv_for_excel(self.named_table().reset_index()))
 
     def __repr__(self) -> str:
         from ..money import format_percent, format_vnd

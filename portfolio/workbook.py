@@ -1,0 +1,361 @@
+"""The one workbook writer: every ``.xlsx`` the project writes goes through :func:`write_workbook`.
+
+A workbook is described as :class:`Sheet` objects (rows of cells, each row with
+a style) and written with XlsxWriter in constant-memory mode, row by row, so that
+100.000 tasks take seconds and a bounded amount of memory. openpyxl stays for
+reading.
+
+Guarantees, whatever the cells hold:
+
+- **Text stays text.** A ``str`` cell is written as a string, never as a formula:
+  a scenario or agency named ``=HYPERLINK(...)`` is shown as typed. Text that
+  begins with ``=``, ``+``, ``-`` or ``@`` also gets Excel's quote prefix, so
+  editing the cell keeps it text. Only a :class:`Formula` becomes a formula.
+- **Formulas carry their values.** A :class:`Formula` is stored with its computed
+  value, so Excel, LibreOffice and a reader that sees only saved values
+  (openpyxl's ``data_only=True``) all see the figure.
+- **Reproducible bytes.** Document properties and the package's timestamps are
+  fixed: equal sheets give byte-identical files.
+- **Print-ready.** Landscape A4, one page wide, the header rows frozen and
+  repeated on every page, page numbers in the footer; column widths from the
+  content, long text wrapped instead of overprinting.
+
+Number formats are ``#,##0.00`` codes tagged with the Vietnamese locale
+(``[$-42A]``): LibreOffice shows ``76.559,18`` whatever its own locale, Excel shows
+the separators of the reader's Windows settings (``76.559,18`` under Vietnamese). Zero
+shows as ``-`` as in the document. Each amount shows the digits it has (at most
+``MAX_PLACES``), so a whole amount shows ``18.000`` and a cent amount ``76.559,18``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .output import atomic_path
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+__all__ = ["MAX_PLACES", "Formula", "Percent", "Sheet", "Style", "sheet_title", "write_workbook"]
+
+MAX_PLACES = 2
+Style = Literal["title", "heading", "note", "plain", "header", "body", "subtotal", "total"]
+_FIXED_TIME = datetime(2024, 1, 1)
+_CREATOR = "portfolio"
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@")
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
+_TABLE: frozenset[str] = frozenset({"header", "body", "subtotal", "total"})
+_MAX_TEXT = 32767  # Excel's limit for one cell
+_WIDE = 48  # a text column wider than this wraps instead
+# the Vietnamese locale (LCID 0x042A): LibreOffice then shows 76.559,18 whatever its own locale;
+# Excel shows the separators of the reader's Windows settings
+_VIETNAMESE = "[$-42A]"
+_LINE_HEIGHT = 15.0  # points per line of 11-point text
+_GLYPH = 1.0  # width of an average character of text in "0" widths (with diacritics, bold)
+_STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 13},
+    "heading": {"bold": True, "font_size": 11},
+    "note": {"italic": True},
+    "plain": {},
+    "header": {
+        "bold": True,
+        "align": "center",
+        "valign": "vcenter",
+        "text_wrap": True,
+        "bg_color": "#DDEBF7",
+    },
+    "body": {"valign": "top"},
+    "subtotal": {"bold": True, "valign": "top"},
+    "total": {"bold": True, "valign": "top", "bg_color": "#F2F2F2"},
+}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula with the value it computes (``Formula("=SUM(E6:E9)", 1246.0)``)."""
+
+    text: str
+    value: float | str
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A ratio shown as a percentage with two decimals (``0.3223`` shows ``32,23%``)."""
+
+    value: float
+
+
+Cell = str | float | int | Formula | Percent | None
+
+
+@dataclass
+class Sheet:
+    """One worksheet: rows of cells, each row with a :data:`Style`.
+
+    Attributes
+    ----------
+    title
+        The sheet's name (made legal and unique by :func:`write_workbook`).
+    rows
+        ``(style, cells)`` in order; a cell is text, a number (money), a
+        :class:`Formula`, a :class:`Percent` or ``None``/``""`` (empty).
+    comments
+        Cell notes by ``(row, column)``, both 0-based.
+    header
+        0-based first and last row of the table header: frozen below, repeated
+        on every printed page. ``None``: nothing frozen or repeated.
+    widths
+        Column widths (characters) that override the computed ones.
+    """
+
+    title: str
+    rows: list[tuple[Style, Sequence[Cell]]] = field(default_factory=list)
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    header: tuple[int, int] | None = None
+    widths: dict[int, float] = field(default_factory=dict)
+
+    def add(self, cells: Sequence[Cell] = (), style: Style = "body") -> int:
+        """Append a row; return its 0-based number (for formulas and comments)."""
+        self.rows.append((style, cells))
+        return len(self.rows) - 1
+
+    def add_header(self, cells: Sequence[Cell]) -> int:
+        """Append a header row and extend :attr:`header` to it."""
+        number = self.add(cells, "header")
+        self.header = (number if self.header is None else self.header[0], number)
+        return number
+
+    def blank(self) -> None:
+        """Append an empty row."""
+        self.add((), "plain")
+
+
+def cell_ref(row: int, column: int, sheet: str | None = None) -> str:
+    """A1 reference of a 0-based cell, with a quoted sheet name if given (``'A'!E7``)."""
+    from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
+    ref = xl_rowcol_to_cell(row, column)
+    return f"{quote_sheetname(sheet)}!{ref}" if sheet is not None else ref
+
+
+def sum_formula(column: int, rows: Iterable[int], value: float) -> Formula:
+    """``=SUM(...)`` over 0-based ``rows`` of one column: ranges where rows run on.
+
+    More than 255 arguments (Excel's limit) are grouped into nested ``SUM``.
+    """
+    ordered = sorted(set(rows))
+    parts: list[str] = []
+    start = previous = None
+    for row in [*ordered, None]:
+        if row is not None and previous is not None and row == previous + 1:
+            previous = row
+            continue
+        if start is not None and previous is not None:
+            first, last = cell_ref(start, column), cell_ref(previous, column)
+            parts.append(first if start == previous else f"{first}:{last}")
+        start = previous = row
+    while len(parts) > 255:
+        parts = [f"SUM({','.join(parts[i : i + 255])})" for i in range(0, len(parts), 255)]
+    return Formula(f"=SUM({','.join(parts)})", value)
+
+
+def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
+    r"""A legal, unique sheet name: no ``[]:*?/\``, at most 31 characters.
+
+    Examples
+    --------
+    >>> sheet_title("cut 10%/year"), sheet_title("A", ["A"]), sheet_title("")
+    ('cut 10%_year', 'A (2)', 'Sheet')
+    """
+    base = _SHEET_ILLEGAL.sub("_", _ILLEGAL.sub("", str(name))).strip().strip("'") or "Sheet"
+    used = {t.casefold() for t in taken}
+    title, k = base[:31], 1
+    while title.casefold() in used:
+        k += 1
+        suffix = f" ({k})"
+        title = base[: 31 - len(suffix)] + suffix
+    return title
+
+
+def _places(value: float) -> int:
+    """Digits after the decimal mark the amount needs, at most :data:`MAX_PLACES`."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    rounded = round(value, MAX_PLACES)
+    exponent = Decimal(repr(rounded)).normalize().as_tuple().exponent
+    return min(MAX_PLACES, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def _text_width(value: Cell) -> int:
+    if isinstance(value, Formula):
+        value = value.value
+    if isinstance(value, Percent):
+        return 8
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        from .money import format_vnd
+
+        return len(format_vnd(float(value), _places(float(value))))
+    return max((len(line) for line in str(value or "").splitlines()), default=0)
+
+
+class _Formats:
+    """XlsxWriter formats, made once per (style, number places, wrap, quote prefix)."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.made: dict[tuple[object, ...], Format] = {}
+
+    def get(self, style: str, number: str | None = None, wrap: bool = False, quote: bool = False) -> Format:
+        key = (style, number, wrap, quote)
+        if key not in self.made:
+            props = dict(_STYLES[style])
+            if style in _TABLE:
+                props |= {"border": 1, "border_color": "#808080"}
+            if number is not None:
+                props["num_format"] = number
+                props.setdefault("align", "right")
+            if wrap:
+                props["text_wrap"] = True
+            if quote:
+                props["quote_prefix"] = True
+            self.made[key] = self.book.add_format(props)
+        return self.made[key]
+
+
+def _money_code(places: int) -> str:
+    code = "#,##0" + ("." + "0" * places if places else "")
+    return f'{_VIETNAMESE}{code};-{code};"-"'
+
+
+def _put(
+    sheet: Worksheet, formats: _Formats, row: int, column: int, value: Cell, style: str, wrap: bool
+) -> None:
+    if value is None or (isinstance(value, str) and value == ""):
+        if style in _TABLE:
+            sheet.write_blank(row, column, None, formats.get(style))
+        return
+    if isinstance(value, Formula):
+        result = value.value
+        number = _money_code(_places(float(result))) if isinstance(result, float | int) else None
+        sheet.write_formula(row, column, value.text, formats.get(style, number), result)
+        return
+    if isinstance(value, Percent):
+        if math.isfinite(value.value):
+            sheet.write_number(row, column, float(value.value), formats.get(style, f"{_VIETNAMESE}0.00%"))
+        return
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        amount = float(value)
+        if math.isfinite(amount):
+            sheet.write_number(row, column, amount, formats.get(style, _money_code(_places(amount))))
+        else:
+            sheet.write_string(row, column, str(amount), formats.get(style))
+        return
+    text = _ILLEGAL.sub("", str(value))[:_MAX_TEXT]
+    quote = text.startswith(_FORMULA_START) and text != "-"
+    sheet.write_string(row, column, text, formats.get(style, None, wrap, quote))
+
+
+def _widths(spec: Sheet) -> tuple[dict[int, float], set[int]]:
+    """Column widths from the content (or :attr:`Sheet.widths`), and the columns that wrap."""
+    longest: dict[int, int] = {}
+    numeric: set[int] = set()
+    for style, cells in spec.rows:
+        if style in ("title", "heading", "note", "header"):
+            continue  # titles and notes run over empty neighbours; headers wrap
+        for column, value in enumerate(cells):
+            longest[column] = max(longest.get(column, 0), _text_width(value))
+            if not isinstance(value, str | None):
+                numeric.add(column)
+    for style, cells in spec.rows:
+        if style == "header":  # a header's longest word should fit
+            for column, value in enumerate(cells):
+                word = max((len(w) for w in str(value or "").split()), default=0)
+                longest[column] = max(longest.get(column, 0), word)
+    widths = {column: float(min(_WIDE + 2, max(6, size + 2))) for column, size in longest.items()}
+    for column in numeric:
+        widths[column] = max(widths.get(column, 0.0), 11.0)  # room for a header over three lines
+    widths |= spec.widths
+    return widths, {column for column, width in widths.items() if longest.get(column, 0) + 2 > width}
+
+
+def _lines(cells: Sequence[Cell], widths: dict[int, float], wrapped: set[int], header: bool) -> int:
+    """Lines the tallest wrapped text of a row needs (an estimate: Excel does not fit them itself)."""
+    lines = 1
+    for column, value in enumerate(cells):
+        if isinstance(value, str) and (header or column in wrapped):
+            per_line = max(1.0, widths.get(column, 8.43) - 1.5)
+            lines = max(lines, math.ceil(len(value) * _GLYPH / per_line))
+    return lines
+
+
+def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> None:
+    sheet = book.add_worksheet(title)
+    widths, wrapped = _widths(spec)
+    for column, width in sorted(widths.items()):
+        sheet.set_column(column, column, width)
+    if spec.header is not None:
+        first, last = spec.header
+        sheet.freeze_panes(last + 1, 0)
+        sheet.repeat_rows(first, last)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+    notes: dict[int, list[tuple[int, str]]] = {}
+    for (row, column), text in sorted(spec.comments.items()):
+        notes.setdefault(row, []).append((column, text))
+    for number, (style, cells) in enumerate(spec.rows):
+        if style in _TABLE:
+            lines = _lines(cells, widths, wrapped, style == "header")
+            if lines > 1:  # set before the row is written: constant memory writes rows in order
+                sheet.set_row(number, _LINE_HEIGHT * lines)
+        for column, value in enumerate(cells):
+            wrap = style in _TABLE and column in wrapped
+            _put(sheet, formats, number, column, value, style, wrap)
+        for column, text in notes.get(number, ()):  # constant memory: a row cannot be revisited
+            sheet.write_comment(number, column, _ILLEGAL.sub("", text), {"x_scale": 2.5, "y_scale": 1.5})
+
+
+def write_workbook(sheets: Sequence[Sheet], path: str | Path, *, title: str = "") -> None:
+    """Write sheets to an ``.xlsx`` workbook, atomically and reproducibly.
+
+    Parameters
+    ----------
+    sheets
+        In workbook order; their titles are made legal and unique
+        (:func:`sheet_title`), so refer to a sheet in a formula only by a title
+        that is already legal.
+    path
+        The file; replaced only once the workbook is complete.
+    title
+        The document's title property.
+
+    Raises
+    ------
+    ValueError
+        If there is no sheet.
+    """
+    import xlsxwriter
+
+    if not sheets:
+        raise ValueError("no sheet to write")
+    with atomic_path(Path(path)) as temporary:
+        book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "strings_to_formulas": False})
+        book.set_properties({"title": title, "author": _CREATOR, "created": _FIXED_TIME})
+        formats = _Formats(book)
+        taken: list[str] = []
+        for spec in sheets:
+            taken.append(sheet_title(spec.title, taken))
+            _write_sheet(book, formats, spec, taken[-1])
+        book.close()
