@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
 BOM = "\ufeff"
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "csv_for_excel", "refuse_overwrite"]
+__all__ = [
+    "BOM",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "csv_for_excel",
+    "refuse_overwrite",
+]
 
 
 def _new_file_mode() -> int:

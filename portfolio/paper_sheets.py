@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .model.allocation import Allocation
+    from .model.options import Options
 
 __all__ = [
     "DIFFERENCE_HEADER",
+    "changed_options",
     "OPTIMIZED_HEADER",
     "SOURCE_LABELS",
     "TOTAL_LABEL",
@@ -198,13 +200,27 @@ def _describe(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def changed_options(options: Options) -> list[tuple[str, str]]:
+    """``(name, value)`` of each option other than its default (rule, plan year, years aside)."""
+    defaults = {n: f.get_default(call_default_factory=True) for n, f in type(options).model_fields.items()}
+    return [(n, _describe(v)) for n, v in options if n not in _STATED and v != defaults[n]]
+
+
 def scenario_sheet(
-    allocation: Allocation, shown: pd.DataFrame, decimals: int, title: str = "Kịch bản"
+    allocation: Allocation,
+    shown: pd.DataFrame,
+    decimals: int,
+    title: str = "Kịch bản",
+    *,
+    into: Sheet | None = None,
 ) -> Sheet:
-    """``Kịch bản``: rule, status, plan year, envelopes (spent, unspent), non-default options, levels."""
+    """``Kịch bản``: rule, status, plan year, envelopes (spent, unspent), non-default options, levels.
+
+    With ``into``, the rows are appended to that sheet (below a scenario's table).
+    """
     options = allocation.options
-    sheet = Sheet(title)
-    sheet.add(["Kịch bản (scenario)"], "title")
+    sheet = Sheet(title) if into is None else into
+    sheet.add([f"Kịch bản (scenario){'' if into is None else ': ' + title}"], "title")
     for label, value in (
         ("Quy tắc phân bổ (rule)", allocation.rule),
         ("Trạng thái (status)", allocation.status),
@@ -225,8 +241,7 @@ def scenario_sheet(
         sheet.add([source_label(source), str(year), envelope, spent, unspent])
     sheet.blank()
     sheet.add(["Tùy chọn khác mặc định (non-default options)"], "heading")
-    defaults = {n: f.get_default(call_default_factory=True) for n, f in type(options).model_fields.items()}
-    changed = [[n, _describe(v)] for n, v in options if n not in _STATED and v != defaults[n]]
+    changed = [[n, v] for n, v in changed_options(options)]
     for cells in changed or [["(không có / none)"]]:
         sheet.add(cells, "plain")
     sheet.blank()

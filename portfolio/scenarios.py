@@ -273,27 +273,36 @@ class Comparison:
             out["failed"] = reasons.rename_axis("scenario").to_frame()
         return out
 
+    def named_per_task(self) -> pd.DataFrame:
+        """:attr:`per_task` with each task's ``name`` and ``agency`` as its first columns."""
+        tasks = next((a.tasks for a in self.allocations.values()), None)
+        by_id = {t.id: t for t in tasks} if tasks is not None else {}
+        out = self.per_task.copy()
+        ids = [str(i) for i in out.index]
+        out.insert(0, "agency", [by_id[i].agency if i in by_id else "" for i in ids])
+        out.insert(0, "name", [by_id[i].name if i in by_id else "" for i in ids])
+        return out
+
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write one CSV per table into ``folder`` (created if missing); return the paths."""
-        from .output import atomic_write_text
+        """Write one CSV per table into ``folder`` (created if missing); return the paths.
+
+        CSV for Excel (:func:`portfolio.output.csv_for_excel`): UTF-8 with a BOM,
+        amounts at full precision, ``per_task.csv`` with each task's name and agency.
+        """
+        from .output import atomic_write_text, csv_for_excel
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, table in self.tables().items():
-            text = table.reset_index().to_csv(index=False, lineterminator="\n", float_format="%.6f")
-            atomic_write_text(folder / f"{name}.csv", text)
-        return [folder / f"{name}.csv" for name in self.tables()]
+        tables = self.tables() | {"per_task": self.named_per_task()}
+        for name, table in tables.items():
+            atomic_write_text(folder / f"{name}.csv", csv_for_excel(table.reset_index()))
+        return [folder / f"{name}.csv" for name in tables]
 
-    def to_excel(self, path: str | Path) -> None:
-        """Write one sheet per table to an ``.xlsx`` workbook (atomic)."""
-        from .output import atomic_write_with
+    def to_excel(self, path: str | Path, tasks: TaskList | None = None) -> None:
+        """Write the comparison workbook (:mod:`portfolio.compare_workbook`; atomic, reproducible)."""
+        from .compare_workbook import write_comparison
 
-        def write(target: Path) -> None:
-            with pd.ExcelWriter(target, engine="openpyxl") as writer:
-                for name, table in self.tables().items():
-                    table.to_excel(writer, sheet_name=name)
-
-        atomic_write_with(Path(path), write)
+        write_comparison(self, path, tasks)
 
     def plot(self, by: str = "tier", ax: Any = None, *, top: int | None = None) -> Any:
         """Scenarios side by side as grouped horizontal bars; returns the Axes.

@@ -29,12 +29,12 @@ shows as ``-`` as in the document. Each amount shows the digits it has (at most
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -140,12 +140,30 @@ class Sheet:
         self.add((), "plain")
 
 
-def cell_ref(row: int, column: int, sheet: str | None = None) -> str:
-    """A1 reference of a 0-based cell, with a quoted sheet name if given (``'A'!E7``)."""
-    from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+@functools.cache
+def _column_name(column: int) -> str:
+    name = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
-    ref = xl_rowcol_to_cell(row, column)
-    return f"{quote_sheetname(sheet)}!{ref}" if sheet is not None else ref
+
+def cell_ref(row: int, column: int, sheet: str | None = None) -> str:
+    """A1 reference of a 0-based cell, with a quoted sheet name if given.
+
+    Examples
+    --------
+    >>> cell_ref(6, 4), cell_ref(0, 27), cell_ref(3, 0, "Phụ lục 2"), cell_ref(3, 0, "A")
+    ('E7', 'AB1', "'Phụ lục 2'!A4", 'A!A4')
+    """
+    ref = f"{_column_name(column)}{row + 1}"
+    if sheet is None:
+        return ref
+    from xlsxwriter.utility import quote_sheetname
+
+    return f"{quote_sheetname(sheet)}!{ref}"
 
 
 def sum_formula(column: int, rows: Iterable[int], value: float) -> Formula:
@@ -188,12 +206,19 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
 
 
 def _places(value: float) -> int:
-    """Digits after the decimal mark the amount needs, at most :data:`MAX_PLACES`."""
+    """Digits after the decimal mark the amount needs, at most :data:`MAX_PLACES` (2).
+
+    Examples
+    --------
+    >>> _places(18000.0), _places(329.7), _places(76559.18), _places(548.3333)
+    (0, 1, 2, 2)
+    """
     if value == 0 or not math.isfinite(value):
         return 0
-    rounded = round(value, MAX_PLACES)
-    exponent = Decimal(repr(rounded)).normalize().as_tuple().exponent
-    return min(MAX_PLACES, max(0, -exponent)) if isinstance(exponent, int) else 0
+    cents = round(value * 100)
+    if abs(value * 100 - cents) > 1e-6 * max(1.0, abs(cents)):
+        return MAX_PLACES  # more digits than shown
+    return 0 if cents % 100 == 0 else 1 if cents % 10 == 0 else 2
 
 
 def _text_width(value: Cell) -> int:
@@ -202,10 +227,42 @@ def _text_width(value: Cell) -> int:
     if isinstance(value, Percent):
         return 8
     if isinstance(value, float | int) and not isinstance(value, bool):
-        from .money import format_vnd
+        places = _places(float(value))
+        return len(f"{float(value):,.{places}f}")
+    text = str(value or "")
+    return len(text) if "\n" not in text else max(len(line) for line in text.splitlines())
 
-        return len(format_vnd(float(value), _places(float(value))))
-    return max((len(line) for line in str(value or "").splitlines()), default=0)
+
+def _clean(text: str) -> str:
+    """The text without the control characters a worksheet cannot hold, at most 32.767 characters."""
+    if not text.isprintable():
+        text = _ILLEGAL.sub("", text)
+    return text[:_MAX_TEXT]
+
+
+_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
+_PLAIN_FUNCTIONS = frozenset({"SUM", "SUBTOTAL"})
+
+
+def _worksheet_class() -> type[Worksheet]:
+    """XlsxWriter's worksheet, minus its rewriting of newer Excel functions in our plain formulas.
+
+    XlsxWriter runs about 30 regular expressions over every formula to prefix
+    functions newer than Excel 2010 (``_xlfn.XLOOKUP``); our formulas hold only
+    cell references, ``+``/``-``, ``SUM`` and ``SUBTOTAL``, and a working paper of
+    100.000 tasks holds 500.000 of them. Any other formula takes XlsxWriter's path.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class PlainFormulaWorksheet(Worksheet):
+        def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+            plain = not formula.startswith("{") and set(_FUNCTION.findall(formula)) <= _PLAIN_FUNCTIONS
+            if plain:
+                return formula[1:] if formula.startswith("=") else formula
+            prepared: str = super()._prepare_formula(formula, expand_future_functions)
+            return prepared
+
+    return PlainFormulaWorksheet
 
 
 class _Formats:
@@ -246,7 +303,9 @@ def _put(
         return
     if isinstance(value, Formula):
         result = value.value
-        number = _money_code(_places(float(result))) if isinstance(result, float | int) else None
+        if isinstance(result, float | int):  # a sum of cents: drop the binary noise (-7,3e-12)
+            result = round(float(result), 9) + 0.0
+        number = _money_code(_places(float(result))) if isinstance(result, float) else None
         sheet.write_formula(row, column, value.text, formats.get(style, number), result)
         return
     if isinstance(value, Percent):
@@ -260,7 +319,7 @@ def _put(
         else:
             sheet.write_string(row, column, str(amount), formats.get(style))
         return
-    text = _ILLEGAL.sub("", str(value))[:_MAX_TEXT]
+    text = _clean(str(value))
     quote = text.startswith(_FORMULA_START) and text != "-"
     sheet.write_string(row, column, text, formats.get(style, None, wrap, quote))
 
@@ -299,7 +358,7 @@ def _lines(cells: Sequence[Cell], widths: dict[int, float], wrapped: set[int], h
 
 
 def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> None:
-    sheet = book.add_worksheet(title)
+    sheet = book.add_worksheet(title, worksheet_class=_worksheet_class())
     widths, wrapped = _widths(spec)
     for column, width in sorted(widths.items()):
         sheet.set_column(column, column, width)

@@ -295,10 +295,24 @@ def test_comparison_files(comparison: Comparison, tmp_path: Path) -> None:
         ["per_task.csv", "per_agency.csv", "per_group.csv", "per_tier.csv", "per_pillar.csv"]
         + ["envelopes.csv", "failed.csv"]
     )
+    assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") for p in written)  # UTF-8 with BOM, for Excel
     back = pd.read_csv(tmp_path / "out" / "per_group.csv")
     assert back.columns.tolist() == ["group", "planned", "document", "cut10", "too_small"]
     assert back["group"].iloc[-1] == TOTAL
+    tasks = pd.read_csv(tmp_path / "out" / "per_task.csv").set_index("id")
+    assert tasks.columns.tolist()[:2] == ["name", "agency"]
+    assert tasks.loc["B38", "document"] == comparison.per_task.loc["B38", "document"]  # exact, not 6 decimals
     comparison.to_excel(tmp_path / "cmp.xlsx")
-    sheets = pd.read_excel(tmp_path / "cmp.xlsx", sheet_name=None, index_col=0)
-    assert "per_tier" in sheets and "failed" in sheets
-    assert np.isclose(num(sheets["per_group"].loc[TOTAL, "document"]), RECURRENT + INVESTMENT)
+    sheets = pd.read_excel(tmp_path / "cmp.xlsx", sheet_name=None, header=None)
+    assert list(sheets) == [
+        "So sánh",
+        "Theo đơn vị",
+        "Theo nhóm",
+        "Theo thứ bậc",
+        "Kịch bản",
+        "document",
+        "cut10",
+    ]
+    groups = sheets["Theo nhóm"]
+    total = groups[groups[0] == "TỔNG (total)"].iloc[0]
+    assert np.isclose(num(total[3]), RECURRENT + INVESTMENT)  # planned, then document

@@ -234,10 +234,9 @@ def compare(args: argparse.Namespace) -> int:
         if suffix == ".xlsx":
             comparison.to_excel(out)
         elif suffix == ".csv":
-            from ..output import atomic_write_text
+            from ..output import atomic_write_text, csv_for_excel
 
-            table = comparison.per_task.reset_index()
-            atomic_write_text(out, table.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+            atomic_write_text(out, csv_for_excel(comparison.named_per_task().reset_index()))
         else:
             import matplotlib
 
@@ -282,9 +281,9 @@ def frontier(args: argparse.Namespace) -> int:
         print(f"portfolio: infeasible: {reason}", file=sys.stderr)
     for out in outputs:
         if out.suffix.lower() == ".csv":
-            from ..output import atomic_write_text
+            from ..output import atomic_write_text, csv_for_excel
 
-            atomic_write_text(out, sweep.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+            atomic_write_text(out, csv_for_excel(sweep))
         else:
             import matplotlib
 
@@ -314,10 +313,12 @@ def explain(args: argparse.Namespace) -> int:
                 f"{_money(row['difference']):>14}  {row['reason']}"
             )
     for out in outputs:
-        from ..output import atomic_write_text
+        from ..output import atomic_write_text, csv_for_excel
 
-        frame = reasons.reset_index()
-        atomic_write_text(out, frame.to_csv(index=False, lineterminator="\n", float_format="%.6f"))
+        frame = reasons.copy()
+        names = {task.id: task.name for task in allocation.tasks}
+        frame.insert(0, "name", [names.get(str(i), "") for i in frame.index])
+        atomic_write_text(out, csv_for_excel(frame.reset_index()))
         print(f"{word('wrote', lang)} {out}")
     return 0
 
@@ -350,16 +351,35 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+CONVERT_SUFFIXES = (".csv", ".xlsx", ".docx", ".txt")
+
+
 def convert(args: argparse.Namespace) -> int:
-    """Read any layout, write the tidy CSV."""
-    from ..output import refuse_overwrite
+    """Read any layout, write what the suffix names: the tidy CSV, or the document's layout."""
+    from ..layout_rows import appendix_lines
+    from ..output import atomic_write_text, refuse_overwrite
     from ..readers import read_appendix
     from ..readers.tidy import write_csv
+    from ..writers import write_layout_docx, write_layout_text, write_layout_xlsx
 
-    refuse_overwrite(args.out, [Path(args.appendix)])
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in CONVERT_SUFFIXES:
+        raise PortfolioError(
+            f"{out}: --out must end in .csv (the tidy table) or .xlsx, .docx, .txt (laid out like "
+            f"the document), not {suffix or 'no suffix'!r}"
+        )
+    refuse_overwrite(out, [Path(args.appendix)])
     tasks = read_appendix(args.appendix, pillars=args.pillars)
-    write_csv(tasks, args.out)
-    print(f"{word('wrote', args.lang)} {len(tasks)} {word('tasks', args.lang)}: {args.out}")
+    if suffix == ".csv":
+        write_csv(tasks, out)
+    elif suffix == ".xlsx":
+        write_layout_xlsx(appendix_lines(tasks), out)
+    elif suffix == ".docx":
+        write_layout_docx(appendix_lines(tasks), out)
+    else:
+        atomic_write_text(out, write_layout_text(appendix_lines(tasks, number_style="text")))
+    print(f"{word('wrote', args.lang)} {len(tasks)} {word('tasks', args.lang)}: {out}")
     return 0
 
 

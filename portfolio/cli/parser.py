@@ -184,13 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     conv = sub.add_parser(
         "convert",
-        help="read any layout and write the tidy CSV",
-        epilog="example:\n  portfolio convert data/sources/kh325_ubnd_2023.txt --out appendix.csv",
+        help="read any layout and write it as the tidy CSV or laid out like the document",
+        epilog="examples:\n  portfolio convert data/sources/kh325_ubnd_2023.txt --out appendix.csv\n"
+        "  portfolio convert appendix.csv --out phu_luc_2.xlsx   (.xlsx, .docx, .txt: the document's layout)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     conv.add_argument("appendix", help="the source file")
     pillars_arg(conv)
-    conv.add_argument("--out", type=Path, required=True, help="the tidy CSV to write")
+    conv.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the file to write: .csv (tidy) or .xlsx, .docx, .txt (document layout)",
+    )
     tpl = sub.add_parser(
         "template",
         help="write an empty Phụ lục 2 workbook for a year, with dropdowns, to fill and read back",

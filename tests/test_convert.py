@@ -1,0 +1,56 @@
+"""``portfolio convert`` writes the layout its suffix names; CSV outputs are for Excel and read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import portfolio as pf
+from portfolio.cli import main
+
+BOM = b"\xef\xbb\xbf"
+# pandas 2's default float parser can be one unit in the last place off; pandas 3 is exact
+EXACT: dict[str, Any] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".docx", ".txt"])
+def test_convert_writes_the_layout_its_suffix_names(suffix: str, tmp_path: Path) -> None:
+    out = tmp_path / f"appendix{suffix}"
+    assert main(["convert", str(pf.bundled_appendix_path()), "--out", str(out)]) == 0
+    data = out.read_bytes()
+    if suffix == ".csv":
+        assert data.startswith(b"id,")  # the tidy CSV, byte for byte the bundled appendix's format
+    elif suffix in (".xlsx", ".docx"):
+        assert data.startswith(b"PK")  # a zip package, not CSV text under another name
+    else:
+        assert data.startswith("**Phụ lục 2**".encode())
+    assert pf.read_appendix(out).tasks == pf.read_appendix().tasks
+
+
+@pytest.mark.parametrize("name", ["appendix.json", "appendix.xls", "appendix"])
+def test_convert_refuses_other_suffixes(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / name
+    assert main(["convert", str(pf.bundled_appendix_path()), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".csv (the tidy table) or .xlsx, .docx, .txt" in err
+    assert not out.exists()
+
+
+def test_optimize_and_explain_csv_for_excel(tmp_path: Path) -> None:
+    allocation, reasons = tmp_path / "allocation.csv", tmp_path / "reasons.csv"
+    assert main(["optimize", "--out", str(allocation)]) == 0
+    assert main(["explain", "--out", str(reasons)]) == 0
+    for path in (allocation, reasons):
+        assert path.read_bytes().startswith(BOM)
+    table = pd.read_csv(allocation, **EXACT)
+    assert table.columns.tolist()[:3] == ["year", "id", "name"]
+    b38 = table.set_index("id").loc["B38"]
+    assert b38["name"] == pf.read_appendix()["B38"].name
+    exact = float(pf.optimize().year_table().loc["B38", "allocated"])  # 76.559,18194175913
+    assert b38["allocated"] == exact  # every digit, not rounded to 6 places
+    assert pd.read_csv(reasons).columns.tolist()[:2] == ["id", "name"]
