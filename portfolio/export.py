@@ -20,7 +20,8 @@ a ``name`` column, amounts at full precision.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -216,18 +217,21 @@ def _text_cells(allocation: Allocation, year_rows: pd.DataFrame) -> dict[str, tu
     }
 
 
-def _with_text_columns(rows: Sequence[LayoutRow], texts: dict[str, tuple[str, str, str]]) -> list[LayoutRow]:
-    """The group tables with :data:`TEXT_HEADERS` appended (section E as it is)."""
-    out = []
+def _with_text_columns(
+    rows: Sequence[LayoutRow], texts: dict[str, tuple[str, str, str]]
+) -> Iterator[LayoutRow]:
+    """The group tables with :data:`TEXT_HEADERS` appended (section E as it is), row by row."""
+    from .layout_rows import LayoutRow
+
+    blank = ("", "", "")
     for row in rows:
         if row.group == "E" or row.kind in ("heading", "unit"):
-            out.append(row)
+            yield row
         elif row.kind == "header":
-            out.append(replace(row, cells=(*row.cells, *TEXT_HEADERS), keys=(*row.keys, "", "", "")))
-        else:
-            extra = texts.get(f"{row.group}{row.cells[0]}", ("", "", "")) if row.kind == "task" else ("",) * 3
-            out.append(replace(row, cells=(*row.cells, *extra)))
-    return out
+            yield replace(row, cells=(*row.cells, *TEXT_HEADERS), keys=(*row.keys, "", "", ""))
+        else:  # the constructor, not dataclasses.replace: 100.000 rows
+            extra = texts.get(f"{row.group}{row.cells[0]}", blank) if row.kind == "task" else blank
+            yield LayoutRow(row.kind, (*row.cells, *extra), row.group, row.keys, row.notes)
 
 
 def allocation_to_excel(
@@ -276,14 +280,14 @@ def allocation_to_excel(
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
     optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
     extra = [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)]
-    rows = appendix_lines(with_stated_totals(task_list), decimals=decimals, extra_columns=extra)
-    rows = _with_text_columns(rows, _text_cells(allocation, allocation.year_table()))
-    sheets = layout_sheets(rows, derived={"extra1": ("extra0", "planned")})
-    sheets.append(summary_sheet(allocation, shown, shown_tiers(allocation, decimals)))
+    layout = appendix_lines(with_stated_totals(task_list), decimals=decimals, extra_columns=extra)
+    rows = _with_text_columns(layout, _text_cells(allocation, allocation.year_table()))
+    sheets = [summary_sheet(allocation, shown, shown_tiers(allocation, decimals))]
     if len(allocation.years) > 1:
         sheets.append(plan_sheet(allocation, shown, task_list))
     sheets.append(scenario_sheet(allocation, shown, decimals, SCENARIO_SHEET))
-    write_workbook(sheets, path, title=TITLE_LINES[1])
+    group_sheets = layout_sheets(rows, derived={"extra1": ("extra0", "planned")})  # made as written
+    write_workbook(itertools.chain(group_sheets, sheets), path, title=TITLE_LINES[1])
 
 
 def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:

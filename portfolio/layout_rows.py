@@ -319,6 +319,8 @@ def _group_rows(
         return tuple(cells)
 
     def notes(scope: tuple[object, ...], units: dict[str, int | None]) -> tuple[tuple[int, str], ...]:
+        if not stated.figures:
+            return ()
         found = [(index_of[c.key], stated.note((*scope, c.key), units[c.key])) for c in columns]
         return tuple((index, text) for index, text in found if text is not None)
 
@@ -336,7 +338,7 @@ def _group_rows(
             rows.append(LayoutRow("subheading", (numeral, label, *empty), group))
         else:
             subtotal = {c.key: _sum([c.units[i] for i in members]) for c in columns}
-            scope = ("agency", group, frozenset(tasks[i].id for i in members))
+            scope = ("agency", group, frozenset(tasks[i].id for i in members) if stated.figures else None)
             cells = (numeral, label, "", *money(subtotal))
             rows.append(LayoutRow("agency", cells, group, notes=notes(scope, subtotal)))
         for i in members:

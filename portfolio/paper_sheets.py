@@ -138,7 +138,7 @@ def summary_sheet(allocation: Allocation, shown: pd.DataFrame, tiers: pd.DataFra
     sheet.blank()
     sheet.add(["Theo nhóm nhiệm vụ (by task group): the TỔNG rows of the group sheets"], "heading")
     sheet.add(
-        [*lead, "Nhóm (group)", "Tên nhóm (group name)", "Nguồn vốn (funding source)", *heads], "header"
+        [*lead, "Nguồn vốn (funding source)", "Nhóm (group)", "Tên nhóm (group name)", *heads], "header"
     )
     for year in allocation.years:
         of_year = shown[shown["year"] == year]
@@ -147,7 +147,7 @@ def summary_sheet(allocation: Allocation, shown: pd.DataFrame, tiers: pd.DataFra
         for group in dict.fromkeys(of_year["group"].tolist()):
             members = of_year[of_year["group"] == group]
             source = str(members["funding_source"].iloc[0])
-            label = [str(group), GROUP_TITLES.get(str(group), ""), source_label(source)]
+            label = [source_label(source), str(group), GROUP_TITLES.get(str(group), "")]
             cells = [float(v) for v in members[_SHOWN].sum()]
             coverage = _coverage(in_year[in_year["group"] == group])
             rows.append(sheet.add([*year_cell(year), *label, *cells, coverage]))

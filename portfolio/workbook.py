@@ -29,7 +29,9 @@ shows as ``-`` as in the document. Each amount shows the digits it has (at most
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -60,6 +62,7 @@ _WIDE = 48  # a text column wider than this wraps instead
 # the Vietnamese locale (LCID 0x042A): LibreOffice then shows 76.559,18 whatever its own locale;
 # Excel shows the separators of the reader's Windows settings
 _VIETNAMESE = "[$-42A]"
+_SAMPLE = 2000  # widths come from the first rows and the last 50 (the totals) of a longer sheet
 _LINE_HEIGHT = 15.0  # points per line of 11-point text
 _GLYPH = 1.0  # width of an average character of text in "0" widths (with diacritics, bold)
 _STYLES: dict[str, dict[str, Any]] = {
@@ -171,6 +174,8 @@ def sum_formula(column: int, rows: Iterable[int], value: float) -> Formula:
 
     More than 255 arguments (Excel's limit) are grouped into nested ``SUM``.
     """
+    if rows and isinstance(rows, Sequence) and rows[-1] - rows[0] == len(rows) - 1 > 0:
+        return Formula(f"=SUM({cell_ref(rows[0], column)}:{cell_ref(rows[-1], column)})", value)  # a run
     ordered = sorted(set(rows))
     parts: list[str] = []
     start = previous = None
@@ -227,8 +232,9 @@ def _text_width(value: Cell) -> int:
     if isinstance(value, Percent):
         return 8
     if isinstance(value, float | int) and not isinstance(value, bool):
+        whole = len(str(int(abs(value)))) if math.isfinite(value) else 4
         places = _places(float(value))
-        return len(f"{float(value):,.{places}f}")
+        return whole + (whole - 1) // 3 + (places + 1 if places else 0) + (value < 0)
     text = str(value or "")
     return len(text) if "\n" not in text else max(len(line) for line in text.splitlines())
 
@@ -271,6 +277,15 @@ class _Formats:
     def __init__(self, book: Workbook) -> None:
         self.book = book
         self.made: dict[tuple[object, ...], Format] = {}
+        self.amounts: dict[tuple[str, int], Format] = {}
+
+    def money(self, style: str, amount: float) -> Format:
+        """The format of an amount in a row of ``style``: as many decimals as it has."""
+        key = (style, _places(amount))
+        made = self.amounts.get(key)
+        if made is None:
+            made = self.amounts[key] = self.get(style, _MONEY_CODES[key[1]])
+        return made
 
     def get(self, style: str, number: str | None = None, wrap: bool = False, quote: bool = False) -> Format:
         key = (style, number, wrap, quote)
@@ -294,10 +309,26 @@ def _money_code(places: int) -> str:
     return f'{_VIETNAMESE}{code};-{code};"-"'
 
 
+_MONEY_CODES = [_money_code(places) for places in range(MAX_PLACES + 1)]
+
+
 def _put(
     sheet: Worksheet, formats: _Formats, row: int, column: int, value: Cell, style: str, wrap: bool
 ) -> None:
-    if value is None or (isinstance(value, str) and value == ""):
+    kind = type(value)
+    if kind is float or kind is int:  # the bulk of a large workbook: checked first
+        amount = float(value)  # type: ignore[arg-type]
+        if math.isfinite(amount):
+            sheet.write_number(row, column, amount, formats.money(style, amount))
+        else:
+            sheet.write_string(row, column, str(amount), formats.get(style))
+        return
+    if kind is str and value:
+        text = _clean(value)  # type: ignore[arg-type]
+        quote = text[0] in _FORMULA_START and text != "-"
+        sheet.write_string(row, column, text, formats.get(style, None, wrap, quote))
+        return
+    if value is None or value == "":
         if style in _TABLE:
             sheet.write_blank(row, column, None, formats.get(style))
         return
@@ -305,37 +336,37 @@ def _put(
         result = value.value
         if isinstance(result, float | int):  # a sum of cents: drop the binary noise (-7,3e-12)
             result = round(float(result), 9) + 0.0
-        number = _money_code(_places(float(result))) if isinstance(result, float) else None
-        sheet.write_formula(row, column, value.text, formats.get(style, number), result)
+            sheet.write_formula(row, column, value.text, formats.money(style, result), result)
+        else:
+            sheet.write_formula(row, column, value.text, formats.get(style), result)
         return
     if isinstance(value, Percent):
         if math.isfinite(value.value):
             sheet.write_number(row, column, float(value.value), formats.get(style, f"{_VIETNAMESE}0.00%"))
         return
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        amount = float(value)
-        if math.isfinite(amount):
-            sheet.write_number(row, column, amount, formats.get(style, _money_code(_places(amount))))
-        else:
-            sheet.write_string(row, column, str(amount), formats.get(style))
+    if isinstance(value, float | int) and not isinstance(value, bool):  # numpy numbers
+        _put(sheet, formats, row, column, float(value), style, wrap)
         return
-    text = _clean(str(value))
-    quote = text.startswith(_FORMULA_START) and text != "-"
-    sheet.write_string(row, column, text, formats.get(style, None, wrap, quote))
+    _put(sheet, formats, row, column, str(value), style, wrap)
 
 
 def _widths(spec: Sheet) -> tuple[dict[int, float], set[int]]:
-    """Column widths from the content (or :attr:`Sheet.widths`), and the columns that wrap."""
+    """Column widths from the content (or :attr:`Sheet.widths`), and the columns that wrap.
+
+    A sheet of more than :data:`_SAMPLE` rows is measured on its first rows and its
+    last 50 (where the totals, the widest figures, stand).
+    """
     longest: dict[int, int] = {}
     numeric: set[int] = set()
-    for style, cells in spec.rows:
+    rows = spec.rows if len(spec.rows) <= _SAMPLE else [*spec.rows[:_SAMPLE], *spec.rows[-50:]]
+    for style, cells in rows:
         if style in ("title", "heading", "note", "header"):
             continue  # titles and notes run over empty neighbours; headers wrap
         for column, value in enumerate(cells):
             longest[column] = max(longest.get(column, 0), _text_width(value))
             if not isinstance(value, str | None):
                 numeric.add(column)
-    for style, cells in spec.rows:
+    for style, cells in rows:
         if style == "header":  # a header's longest word should fit
             for column, value in enumerate(cells):
                 word = max((len(w) for w in str(value or "").split()), default=0)
@@ -379,20 +410,25 @@ def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> 
             lines = _lines(cells, widths, wrapped, style == "header")
             if lines > 1:  # set before the row is written: constant memory writes rows in order
                 sheet.set_row(number, _LINE_HEIGHT * lines)
+        table = style in _TABLE
         for column, value in enumerate(cells):
-            wrap = style in _TABLE and column in wrapped
-            _put(sheet, formats, number, column, value, style, wrap)
+            kind = type(value)
+            if (kind is float or kind is int) and math.isfinite(value):  # type: ignore[arg-type]
+                sheet.write_number(number, column, value, formats.money(style, value))  # type: ignore[arg-type]
+            else:
+                _put(sheet, formats, number, column, value, style, table and column in wrapped)
         for column, text in notes.get(number, ()):  # constant memory: a row cannot be revisited
             sheet.write_comment(number, column, _ILLEGAL.sub("", text), {"x_scale": 2.5, "y_scale": 1.5})
 
 
-def write_workbook(sheets: Sequence[Sheet], path: str | Path, *, title: str = "") -> None:
+def write_workbook(sheets: Iterable[Sheet], path: str | Path, *, title: str = "") -> None:
     """Write sheets to an ``.xlsx`` workbook, atomically and reproducibly.
 
     Parameters
     ----------
     sheets
-        In workbook order; their titles are made legal and unique
+        In workbook order (an iterator is written sheet by sheet, each let go
+        once written); their titles are made legal and unique
         (:func:`sheet_title`), so refer to a sheet in a formula only by a title
         that is already legal.
     path
@@ -407,14 +443,21 @@ def write_workbook(sheets: Sequence[Sheet], path: str | Path, *, title: str = ""
     """
     import xlsxwriter
 
-    if not sheets:
+    queue = iter(sheets)
+    first = next(queue, None)
+    if first is None:
         raise ValueError("no sheet to write")
     with atomic_path(Path(path)) as temporary:
         book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "strings_to_formulas": False})
         book.set_properties({"title": title, "author": _CREATOR, "created": _FIXED_TIME})
         formats = _Formats(book)
         taken: list[str] = []
-        for spec in sheets:
-            taken.append(sheet_title(spec.title, taken))
-            _write_sheet(book, formats, spec, taken[-1])
+        try:
+            for spec in itertools.chain([first], queue):
+                taken.append(sheet_title(spec.title, taken))
+                _write_sheet(book, formats, spec, taken[-1])
+        except BaseException:
+            with contextlib.suppress(Exception):  # the temporary file goes anyway
+                book.close()
+            raise
         book.close()

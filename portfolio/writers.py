@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -98,6 +99,7 @@ class _Formulas:
     def __init__(self, sheet: Sheet, refs: dict[tuple[str, str], tuple[str, int, int]], many: bool) -> None:
         self.sheet, self.refs, self.many = sheet, refs, many
         self.keys: tuple[str, ...] = ()
+        self.index: dict[str, int] = {}
         self.block: tuple[int, list[int]] | None = None  # agency row, its task rows
         self.agencies: list[int] = []
         self.tasks: list[int] = []
@@ -126,6 +128,7 @@ class _Formulas:
     def add(self, row: LayoutRow, number: int, derived: Mapping[str, tuple[str, str]]) -> None:
         if row.kind in ("header", "summary_header"):
             self.keys = row.keys
+            self.index = {key: column for column, key in enumerate(row.keys) if key}
             self.agencies, self.tasks, self.summary = [], [], []
             return
         cells = self._cells(number)
@@ -156,7 +159,7 @@ class _Formulas:
                         self.refs[(row.group, key)] = (self.sheet.title, number, column)
 
     def _derive(self, cells: list[Cell], number: int, derived: Mapping[str, tuple[str, str]]) -> None:
-        index = {key: column for column, key in enumerate(self.keys) if key}
+        index = self.index
         for key, (plus, minus) in derived.items():
             if {key, plus, minus} <= set(index) and _is_money(cells[index[key]]):
                 a, b = cell_ref(number, index[plus]), cell_ref(number, index[minus])
@@ -175,6 +178,7 @@ class _Formulas:
 
 def _fill(
     sheet: Sheet,
+    repeat: bool,
     rows: Sequence[LayoutRow],
     refs: dict[tuple[str, str], tuple[str, int, int]],
     derived: Mapping[str, tuple[str, str]],
@@ -189,9 +193,9 @@ def _fill(
         if style == "header":
             for column, text in enumerate(row.cells):
                 width = next((w for head, w in _WIDTHS.items() if str(text).startswith(head)), None)
-                if width is not None:
-                    sheet.widths.setdefault(column, width)
-        if style == "header" and sheet.header is None:
+                if width is not None:  # the widest where tables of other columns share a sheet
+                    sheet.widths[column] = max(width, sheet.widths.get(column, 0.0))
+        if style == "header" and sheet.header is None and repeat:
             number = sheet.add_header(cells)
         else:
             number = sheet.add(cells, style)
@@ -201,44 +205,57 @@ def _fill(
 
 
 def layout_sheets(
-    rows: Sequence[LayoutRow],
+    rows: Iterable[LayoutRow],
     *,
     sheet_per_group: bool = True,
     derived: Mapping[str, tuple[str, str]] = (lambda: {})(),
-) -> list[Sheet]:
+) -> Iterator[Sheet]:
     """The appendix layout as :class:`~portfolio.workbook.Sheet` objects, with formulas.
 
     Parameters
     ----------
     rows
-        From :func:`portfolio.layout_rows.appendix_lines`.
+        From :func:`portfolio.layout_rows.appendix_lines` (any iterable, group by group).
     sheet_per_group
         ``True``: sheets ``A`` … ``D`` and ``E``; ``False``: one sheet ``Phụ lục 2``.
     derived
         ``{key: (plus, minus)}``: on task rows, the column ``key`` (a header key,
         e.g. ``extra1``) is the formula ``plus − minus`` of two other columns.
 
-    Returns
-    -------
-    list of Sheet
-        The document's title lines on the first sheet.
+    Notes
+    -----
+    A group's header row is frozen and repeated on every printed page of its
+    sheet; on the one sheet of the whole appendix, where each group's table has
+    its own columns, no header is repeated.
+
+    Yields
+    ------
+    Sheet
+        One by one, each made from its group's rows only, so that a sheet can be
+        written and let go before the next is made; the document's title lines
+        on the first.
     """
-    if not rows:
-        raise ValueError("no rows to write")
     refs: dict[tuple[str, str], tuple[str, int, int]] = {}
-    groups: dict[str, list[LayoutRow]] = {}
-    for row in rows:
-        groups.setdefault(row.group if sheet_per_group else "Phụ lục 2", []).append(row)
-    sheets = []
-    for index, (title, members) in enumerate(groups.items()):
-        sheet = Sheet(title)
-        if index == 0:
-            for line in TITLE_LINES:
-                sheet.add([line], "title")
-            sheet.blank()
-        _fill(sheet, members, refs, derived)
-        sheets.append(sheet)
-    return sheets
+    members: list[LayoutRow] = []
+    title: str | None = None
+    made = 0
+    for row in itertools.chain(rows, [None]):
+        key = None if row is None else row.group if sheet_per_group else "Phụ lục 2"
+        if key != title and members:
+            sheet = Sheet(str(title))
+            if made == 0:
+                for line in TITLE_LINES:
+                    sheet.add([line], "title")
+                sheet.blank()
+            _fill(sheet, sheet_per_group, members, refs, derived)
+            members = []
+            made += 1
+            yield sheet
+        if row is not None:
+            members.append(row)
+            title = key
+    if not made:
+        raise ValueError("no rows to write")
 
 
 def write_layout_xlsx(
@@ -268,8 +285,10 @@ def write_layout_xlsx(
     ValueError
         If ``rows`` is empty.
     """
+    if not rows:
+        raise ValueError("no rows to write")
     sheets = layout_sheets(rows, sheet_per_group=sheet_per_group)
-    write_workbook([*sheets, *extra_sheets], path, title=TITLE_LINES[1])
+    write_workbook(itertools.chain(sheets, extra_sheets), path, title=TITLE_LINES[1])
 
 
 # -- Word ------------------------------------------------------------------

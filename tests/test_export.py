@@ -321,7 +321,7 @@ def test_summary_sheet_adds_up(which: str, request: pytest.FixtureRequest) -> No
     for group in GROUPS:
         sheet_header, table = _group_table(path, group)
         total = next(row for kind, row in table if kind == "total")
-        line = next(r for r in rows if r[group_col] == group and (group_col == 0 or r[0] == first))
+        line = next(r for r in rows if r[group_col] == group and (group_col == 1 or r[0] == first))
         assert _cents(_num(line[opt])) == _cents(_num(total[sheet_header.index(OPTIMIZED_HEADER)]))
 
 
