@@ -8,8 +8,9 @@ formulas, every formula stored with its value:
 - ``So sánh``: one row per task with its id, group, agency and name; the
   document's Dự kiến phân bổ, each scenario's allocation, each scenario's
   difference against the document and against the first scenario;
-- ``Theo đơn vị``, ``Theo nhóm``, ``Theo thứ bậc``: the same by agency (one
-  canonical name each), by group and by funding source and tier;
+- ``Theo đơn vị``, ``Theo nhóm``, ``Theo thứ bậc``, ``Theo trụ cột``: the same by
+  agency (one canonical name each), by group, by funding source and tier and by
+  pillar of Nghị quyết 03-NQ/TU;
 - ``Kịch bản``: each scenario's rule, status, envelopes and options, and the
   reason of each scenario that failed;
 - one sheet per scenario in the Phụ lục 2 layout, its envelopes and options
@@ -40,7 +41,7 @@ __all__ = ["comparison_sheets", "write_comparison"]
 PLANNED_HEADER = "Dự kiến phân bổ (planned, văn bản)"
 _UNIT = "Đơn vị tính: triệu đồng (million VND)"
 _DECIMALS = 2
-_OWN = {"So sánh", "Theo đơn vị", "Theo nhóm", "Theo thứ bậc", "Kịch bản"}
+_OWN = {"So sánh", "Theo đơn vị", "Theo nhóm", "Theo thứ bậc", "Theo trụ cột", "Kịch bản"}
 
 
 def _tasks(comparison: Comparison, tasks: TaskList | None) -> TaskList | None:
@@ -58,6 +59,7 @@ def _shown(comparison: Comparison, task_list: TaskList | None) -> pd.DataFrame:
     frame["agency"] = [by_id[i].agency if i in by_id else "" for i in ids]
     frame["name"] = [by_id[i].name if i in by_id else "" for i in ids]
     frame["funding_source"] = [by_id[i].funding_source if i in by_id else "" for i in ids]
+    frame["pillar"] = [getattr(by_id[i], "pillar", "") if i in by_id else "" for i in ids]
     frame["tier"] = 0
     frame["planned"] = comparison.per_task["planned"].reindex(ids).astype(float)
     for name in comparison.per_task.columns[1:]:
@@ -167,6 +169,9 @@ def comparison_sheets(comparison: Comparison, tasks: TaskList | None = None) -> 
     sheets.append(
         _table("Theo thứ bậc", ["Nguồn vốn (funding source)", "Thứ bậc (tier)"], keys, tiers, names)
     )
+    pillars = _grouped(frame, ["pillar"], amounts)
+    keys = [[str(p)] for p in pillars.index]
+    sheets.append(_table("Theo trụ cột", ["Trụ cột (pillar)"], keys, pillars, names))
     sheets.append(_overview(comparison))
     if task_list is None:
         return sheets

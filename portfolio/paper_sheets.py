@@ -153,7 +153,35 @@ def summary_sheet(allocation: Allocation, shown: pd.DataFrame, tiers: pd.DataFra
             rows.append(sheet.add([*year_cell(year), *label, *cells, coverage]))
         sums = _sums(money, rows, of_year[_SHOWN].sum())
         sheet.add([*year_cell(year), TOTAL_LABEL, "", "", *sums, _coverage(in_year)], "total")
+    _pillar_section(sheet, allocation, shown, money)
     return sheet
+
+
+def _pillar_section(sheet: Sheet, allocation: Allocation, shown: pd.DataFrame, money: range) -> None:
+    """The pillars of Nghị quyết 03-NQ/TU (:func:`portfolio.pillar_views.summary_rows`), totals as sums."""
+    from .pillar_views import summary_rows
+
+    rows: list[int] = []
+    for row in summary_rows(allocation, shown, 2):
+        cells: list[Cell] = list(row)
+        for column in range(money.stop, len(cells)):  # percentages, given as 44.3
+            value = cells[column]
+            if isinstance(value, float | int) and not isinstance(value, bool):
+                cells[column] = Percent(float(value) / 100.0)
+        if not cells:
+            sheet.blank()
+        elif len(cells) == 1:
+            sheet.add(cells, "heading")
+        elif any(str(c).startswith("Nhu cầu") for c in cells):
+            sheet.add(cells, "header")
+            rows = []
+        elif TOTAL_LABEL in cells:
+            for column in money:
+                cells[column] = sum_formula(column, rows, float(row[column]))
+            sheet.add(cells, "total")
+            rows = []
+        else:
+            rows.append(sheet.add(cells))
 
 
 def plan_sheet(allocation: Allocation, shown: pd.DataFrame, tasks: TaskList) -> Sheet:

@@ -36,7 +36,13 @@ def _table(path: Path, sheet: str, *, values: bool = True) -> tuple[list[str], l
     book = openpyxl.load_workbook(path, read_only=True, data_only=values)
     rows = [tuple(r) for r in book[sheet].iter_rows(values_only=True)]
     book.close()
-    heads = ("Mã (id)", "Đơn vị chủ trì (agency)", "Nhóm (group)", "Nguồn vốn (funding source)")
+    heads = (
+        "Mã (id)",
+        "Đơn vị chủ trì (agency)",
+        "Nhóm (group)",
+        "Nguồn vốn (funding source)",
+        "Trụ cột (pillar)",
+    )
     start = next(i for i, r in enumerate(rows) if r[0] in heads)
     return [str(c or "") for c in rows[start]], rows[start + 1 :]
 
@@ -48,6 +54,7 @@ def test_sheets_in_house_style(workbook: Path) -> None:
         "Theo đơn vị",
         "Theo nhóm",
         "Theo thứ bậc",
+        "Theo trụ cột",
         "Kịch bản",
         "document",
         "cut10",
@@ -96,7 +103,7 @@ def test_differences_against_the_document_and_between_scenarios(
 
 def test_aggregates_add_up_to_the_same_totals(workbook: Path) -> None:
     totals = []
-    for sheet in ("So sánh", "Theo đơn vị", "Theo nhóm", "Theo thứ bậc"):
+    for sheet in ("So sánh", "Theo đơn vị", "Theo nhóm", "Theo thứ bậc", "Theo trụ cột"):
         header, rows = _table(workbook, sheet)
         start = header.index("Dự kiến phân bổ (planned, văn bản)")
         totals.append([round(v or 0.0, 2) for v in rows[-1][start : start + 4]])

@@ -309,6 +309,7 @@ def test_comparison_files(comparison: Comparison, tmp_path: Path) -> None:
         "Theo đơn vị",
         "Theo nhóm",
         "Theo thứ bậc",
+        "Theo trụ cột",
         "Kịch bản",
         "document",
         "cut10",
