@@ -207,24 +207,23 @@ def _text_cells(allocation: Allocation, year_rows: pd.DataFrame) -> dict[str, tu
     reasons = explain(allocation)["reason"].to_dict()
     tiers = year_rows["tier"].to_dict()
     sources = year_rows["funding_source"].to_dict()
+    labels = {int(t): f"{int(t)} – {tier_label(int(t), short=True)}" for t in set(tiers.values())}  # shared
     return {
-        str(i): (
-            f"{int(tiers[i])} – {tier_label(int(tiers[i]), short=True)}",
-            source_label(str(sources[i])),
-            str(r),
-        )
-        for i, r in reasons.items()
+        str(i): (labels[int(tiers[i])], source_label(str(sources[i])), str(r)) for i, r in reasons.items()
     }
 
 
-def _with_text_columns(
-    rows: Sequence[LayoutRow], texts: dict[str, tuple[str, str, str]]
-) -> Iterator[LayoutRow]:
-    """The group tables with :data:`TEXT_HEADERS` appended (section E as it is), row by row."""
+def _with_text_columns(rows: list[LayoutRow], texts: dict[str, tuple[str, str, str]]) -> Iterator[LayoutRow]:
+    """The group tables with :data:`TEXT_HEADERS` appended (section E as it is), row by row.
+
+    ``rows`` is emptied as it is read, so that a row is let go once its sheet is written.
+    """
     from .layout_rows import LayoutRow
 
     blank = ("", "", "")
-    for row in rows:
+    rows.reverse()
+    while rows:
+        row = rows.pop()
         if row.group == "E" or row.kind in ("heading", "unit"):
             yield row
         elif row.kind == "header":

@@ -109,7 +109,7 @@ _SUMMARY_HEADERS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayoutRow:
     """One row of the appendix as laid out for writing.
 

@@ -83,7 +83,7 @@ _STYLES: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Formula:
     """A formula with the value it computes (``Formula("=SUM(E6:E9)", 1246.0)``)."""
 
@@ -91,7 +91,7 @@ class Formula:
     value: float | str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Percent:
     """A ratio shown as a percentage with two decimals (``0.3223`` shows ``32,23%``)."""
 
@@ -456,6 +456,7 @@ def write_workbook(sheets: Iterable[Sheet], path: str | Path, *, title: str = ""
             for spec in itertools.chain([first], queue):
                 taken.append(sheet_title(spec.title, taken))
                 _write_sheet(book, formats, spec, taken[-1])
+                del spec  # let a written sheet go before the next is made
         except BaseException:
             with contextlib.suppress(Exception):  # the temporary file goes anyway
                 book.close()

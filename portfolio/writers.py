@@ -251,6 +251,7 @@ def layout_sheets(
             members = []
             made += 1
             yield sheet
+            del sheet  # written by now: let it go before the next is made
         if row is not None:
             members.append(row)
             title = key
