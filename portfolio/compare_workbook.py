@@ -185,7 +185,10 @@ def comparison_sheets(comparison: Comparison, tasks: TaskList | None = None) -> 
             (DIFFERENCE_HEADER, first["difference"].to_dict()),
         ]
         rows = appendix_lines(document, decimals=_DECIMALS, extra_columns=extra)
-        (sheet,) = list(layout_sheets(rows, sheet_per_group=False, derived={"extra1": ("extra0", "planned")}))
+        derived = {"extra1": ("extra0", "planned")}
+        (sheet,) = list(
+            layout_sheets(rows, sheet_per_group=False, derived=derived, year=allocation.plan_year)
+        )
         sheet.title = sheet_title(name, taken)
         taken.append(sheet.title)
         sheet.blank()

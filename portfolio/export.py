@@ -267,7 +267,7 @@ def allocation_to_excel(
     year); ``Kịch bản`` (rule, envelopes, plan year, years, non-default options).
     Frozen headers, landscape, one page wide, headers repeated on every page.
     """
-    from .layout_rows import TITLE_LINES, appendix_lines
+    from .layout_rows import appendix_lines, title_lines
     from .model.inputs import load_tasks
     from .workbook import write_workbook
     from .writers import layout_sheets
@@ -285,8 +285,11 @@ def allocation_to_excel(
     if len(allocation.years) > 1:
         sheets.append(plan_sheet(allocation, shown, task_list))
     sheets.append(scenario_sheet(allocation, shown, decimals, SCENARIO_SHEET))
-    group_sheets = layout_sheets(rows, derived={"extra1": ("extra0", "planned")})  # made as written
-    write_workbook(itertools.chain(group_sheets, sheets), path, title=TITLE_LINES[1])
+    year = allocation.plan_year
+    group_sheets = layout_sheets(
+        rows, derived={"extra1": ("extra0", "planned")}, year=year
+    )  # made as written
+    write_workbook(itertools.chain(group_sheets, sheets), path, title=title_lines(year)[1])
 
 
 def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:

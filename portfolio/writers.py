@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from .layout_rows import TITLE_LINES, LayoutRow, vnd_text
+from .layout_rows import LayoutRow, title_lines, vnd_text
 from .output import atomic_path
 from .workbook import Cell, Formula, Sheet, Style, cell_ref, sum_formula, write_workbook
 
@@ -209,6 +209,7 @@ def layout_sheets(
     *,
     sheet_per_group: bool = True,
     derived: Mapping[str, tuple[str, str]] = (lambda: {})(),
+    year: int = 2024,
 ) -> Iterator[Sheet]:
     """The appendix layout as :class:`~portfolio.workbook.Sheet` objects, with formulas.
 
@@ -221,6 +222,8 @@ def layout_sheets(
     derived
         ``{key: (plus, minus)}``: on task rows, the column ``key`` (a header key,
         e.g. ``extra1``) is the formula ``plus − minus`` of two other columns.
+    year
+        The plan year the title names (``THỰC HIỆN NĂM 2025``).
 
     Notes
     -----
@@ -244,7 +247,7 @@ def layout_sheets(
         if key != title and members:
             sheet = Sheet(str(title))
             if made == 0:
-                for line in TITLE_LINES:
+                for line in title_lines(year):
                     sheet.add([line], "title")
                 sheet.blank()
             _fill(sheet, sheet_per_group, members, refs, derived)
@@ -265,6 +268,7 @@ def write_layout_xlsx(
     *,
     sheet_per_group: bool = True,
     extra_sheets: Sequence[Sheet] = (),
+    year: int = 2024,
 ) -> None:
     """Write the appendix layout to an Excel workbook (a working paper, see the module notes).
 
@@ -280,6 +284,8 @@ def write_layout_xlsx(
     extra_sheets
         Appended after the appendix (a summary, a scenario's parameters); they
         hold no group heading, so readers skip them.
+    year
+        The plan year the title names.
 
     Raises
     ------
@@ -288,14 +294,14 @@ def write_layout_xlsx(
     """
     if not rows:
         raise ValueError("no rows to write")
-    sheets = layout_sheets(rows, sheet_per_group=sheet_per_group)
-    write_workbook(itertools.chain(sheets, extra_sheets), path, title=TITLE_LINES[1])
+    sheets = layout_sheets(rows, sheet_per_group=sheet_per_group, year=year)
+    write_workbook(itertools.chain(sheets, extra_sheets), path, title=title_lines(year)[1])
 
 
 # -- Word ------------------------------------------------------------------
 
 
-def write_layout_docx(rows: Sequence[LayoutRow], path: str | Path) -> None:
+def write_layout_docx(rows: Sequence[LayoutRow], path: str | Path, *, year: int = 2024) -> None:
     """Write the appendix layout to a Word document (landscape, one table per group).
 
     Parameters
@@ -315,7 +321,7 @@ def write_layout_docx(rows: Sequence[LayoutRow], path: str | Path) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    for title in TITLE_LINES:
+    for title in title_lines(year):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(title).bold = True
@@ -352,7 +358,7 @@ def write_layout_docx(rows: Sequence[LayoutRow], path: str | Path) -> None:
 # -- text ------------------------------------------------------------------
 
 
-def write_layout_text(rows: Sequence[LayoutRow]) -> str:
+def write_layout_text(rows: Sequence[LayoutRow], *, year: int = 2024) -> str:
     """Lay the rows out as the plan's text, which :mod:`portfolio.readers.text` reads.
 
     ``**Phụ lục 2**`` and the title first, headings as ``**bold**`` paragraphs,
@@ -369,7 +375,7 @@ def write_layout_text(rows: Sequence[LayoutRow]) -> str:
     str
         The text, one line per row, ending with a newline.
     """
-    lines = [f"**{title}**" for title in TITLE_LINES]
+    lines = [f"**{title}**" for title in title_lines(year)]
     for row in rows:
         if row.kind == "heading":
             lines += ["", f"**{_text(row.cells[0])}**", ""]

@@ -54,3 +54,32 @@ def test_optimize_and_explain_csv_for_excel(tmp_path: Path) -> None:
     exact = float(pf.optimize().year_table().loc["B38", "allocated"])  # 76.559,18194175913
     assert b38["allocated"] == exact  # every digit, not rounded to 6 places
     assert pd.read_csv(reasons).columns.tolist()[:2] == ["id", "name"]
+
+
+def _plan_2025(tmp_path: Path) -> Path:
+    """The bundled plan's text with every year moved on by one: a 2025 plan."""
+    import re
+
+    source = Path(__file__).resolve().parent.parent / "data" / "sources" / "kh325_ubnd_2023.txt"
+    years = re.compile(r"(?<![\d.,/])(20[12]\d)(?![\d.,])|(?<=/)(20[12]\d)\b")
+    path = tmp_path / "kh_2025.txt"
+    path.write_text(years.sub(lambda m: str(int(m.group(0)) + 1), source.read_text("utf-8")), "utf-8")
+    return path
+
+
+def test_writers_title_the_plan_year(tmp_path: Path) -> None:
+    import openpyxl
+
+    from portfolio.export import allocation_to_excel
+
+    plan = _plan_2025(tmp_path)
+    title = "DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ THỰC HIỆN NĂM 2025"
+    for suffix in (".xlsx", ".txt"):
+        out = tmp_path / f"converted{suffix}"
+        assert main(["convert", str(plan), "--out", str(out)]) == 0
+        assert pf.read_appendix(out).plan_year == 2025
+    assert f"**{title}**" in (tmp_path / "converted.txt").read_text("utf-8").splitlines()[:2]
+    path = tmp_path / "paper.xlsx"
+    allocation_to_excel(pf.optimize(pf.read_appendix(plan)), path)
+    sheet = openpyxl.load_workbook(path, read_only=True)["A"]
+    assert [row[0] for row in sheet.iter_rows(max_row=2, values_only=True)] == ["Phụ lục 2", title]

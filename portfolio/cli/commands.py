@@ -371,14 +371,15 @@ def convert(args: argparse.Namespace) -> int:
         )
     refuse_overwrite(out, [Path(args.appendix)])
     tasks = read_appendix(args.appendix, pillars=args.pillars)
+    year = tasks.plan_year or 2024
     if suffix == ".csv":
         write_csv(tasks, out)
     elif suffix == ".xlsx":
-        write_layout_xlsx(appendix_lines(tasks), out)
+        write_layout_xlsx(appendix_lines(tasks), out, year=year)
     elif suffix == ".docx":
-        write_layout_docx(appendix_lines(tasks), out)
+        write_layout_docx(appendix_lines(tasks), out, year=year)
     else:
-        atomic_write_text(out, write_layout_text(appendix_lines(tasks, number_style="text")))
+        atomic_write_text(out, write_layout_text(appendix_lines(tasks, number_style="text"), year=year))
     print(f"{word('wrote', args.lang)} {len(tasks)} {word('tasks', args.lang)}: {out}")
     return 0
 
