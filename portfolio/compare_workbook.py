@@ -30,8 +30,9 @@ import pandas as pd
 from .export import DIFFERENCE_HEADER, OPTIMIZED_HEADER, shown_tasks, with_stated_totals
 from .model.options import normalize_name
 from .paper_sheets import TOTAL_LABEL, changed_options, scenario_sheet, source_label, tier_label
+from .sheets import Cell, Formula, Sheet, cell_ref, sheet_title, sum_formula
 from .tasks import GROUP_TITLES, TaskList
-from .workbook import Cell, Formula, Sheet, cell_ref, sheet_title, sum_formula, write_workbook
+from .workbook import write_workbook
 
 if TYPE_CHECKING:
     from .scenarios import Comparison

@@ -1,6 +1,6 @@
 """The working paper's own sheets beside the appendix: Tổng hợp, Kế hoạch N năm, Kịch bản.
 
-Each builder returns a :class:`~portfolio.workbook.Sheet` for
+Each builder returns a :class:`~portfolio.sheets.Sheet` for
 :func:`portfolio.workbook.write_workbook`. Amounts come in already rounded for
 display by the caller (:func:`portfolio.export.rounded_table`, to the cent of a
 million by default), so every subtotal is a ``=SUM()`` of the rows above it and
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .money import largest_remainder_round
+from .sheets import Cell, Formula, Percent, Sheet, cell_ref, sum_formula
 from .tasks import GROUP_TITLES, TaskList
-from .workbook import Cell, Formula, Percent, Sheet, cell_ref, sum_formula
 
 if TYPE_CHECKING:
     import pandas as pd

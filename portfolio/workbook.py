@@ -30,32 +30,28 @@ shows as ``-`` as in the document. Each amount shows the digits it has (at most
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from .output import atomic_path
+from .sheets import ILLEGAL, Cell, Formula, Percent, Sheet, sheet_title
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["MAX_PLACES", "Formula", "Percent", "Sheet", "Style", "sheet_title", "write_workbook"]
+__all__ = ["MAX_PLACES", "write_workbook"]
 
 MAX_PLACES = 2
-Style = Literal["title", "heading", "note", "plain", "header", "body", "subtotal", "total"]
 _FIXED_TIME = datetime(2024, 1, 1)
 _CREATOR = "portfolio"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
-_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 _TABLE: frozenset[str] = frozenset({"header", "body", "subtotal", "total"})
 _MAX_TEXT = 32767  # Excel's limit for one cell
 _WIDE = 48  # a text column wider than this wraps instead
@@ -81,133 +77,6 @@ _STYLES: dict[str, dict[str, Any]] = {
     "subtotal": {"bold": True, "valign": "top"},
     "total": {"bold": True, "valign": "top", "bg_color": "#F2F2F2"},
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Formula:
-    """A formula with the value it computes (``Formula("=SUM(E6:E9)", 1246.0)``)."""
-
-    text: str
-    value: float | str
-
-
-@dataclass(frozen=True, slots=True)
-class Percent:
-    """A ratio shown as a percentage with two decimals (``0.3223`` shows ``32,23%``)."""
-
-    value: float
-
-
-Cell = str | float | int | Formula | Percent | None
-
-
-@dataclass
-class Sheet:
-    """One worksheet: rows of cells, each row with a :data:`Style`.
-
-    Attributes
-    ----------
-    title
-        The sheet's name (made legal and unique by :func:`write_workbook`).
-    rows
-        ``(style, cells)`` in order; a cell is text, a number (money), a
-        :class:`Formula`, a :class:`Percent` or ``None``/``""`` (empty).
-    comments
-        Cell notes by ``(row, column)``, both 0-based.
-    header
-        0-based first and last row of the table header: frozen below, repeated
-        on every printed page. ``None``: nothing frozen or repeated.
-    widths
-        Column widths (characters) that override the computed ones.
-    """
-
-    title: str
-    rows: list[tuple[Style, Sequence[Cell]]] = field(default_factory=list)
-    comments: dict[tuple[int, int], str] = field(default_factory=dict)
-    header: tuple[int, int] | None = None
-    widths: dict[int, float] = field(default_factory=dict)
-
-    def add(self, cells: Sequence[Cell] = (), style: Style = "body") -> int:
-        """Append a row; return its 0-based number (for formulas and comments)."""
-        self.rows.append((style, cells))
-        return len(self.rows) - 1
-
-    def add_header(self, cells: Sequence[Cell]) -> int:
-        """Append a header row and extend :attr:`header` to it."""
-        number = self.add(cells, "header")
-        self.header = (number if self.header is None else self.header[0], number)
-        return number
-
-    def blank(self) -> None:
-        """Append an empty row."""
-        self.add((), "plain")
-
-
-@functools.cache
-def _column_name(column: int) -> str:
-    name = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def cell_ref(row: int, column: int, sheet: str | None = None) -> str:
-    """A1 reference of a 0-based cell, with a quoted sheet name if given.
-
-    Examples
-    --------
-    >>> cell_ref(6, 4), cell_ref(0, 27), cell_ref(3, 0, "Phụ lục 2"), cell_ref(3, 0, "A")
-    ('E7', 'AB1', "'Phụ lục 2'!A4", 'A!A4')
-    """
-    ref = f"{_column_name(column)}{row + 1}"
-    if sheet is None:
-        return ref
-    from xlsxwriter.utility import quote_sheetname
-
-    return f"{quote_sheetname(sheet)}!{ref}"
-
-
-def sum_formula(column: int, rows: Iterable[int], value: float) -> Formula:
-    """``=SUM(...)`` over 0-based ``rows`` of one column: ranges where rows run on.
-
-    More than 255 arguments (Excel's limit) are grouped into nested ``SUM``.
-    """
-    if rows and isinstance(rows, Sequence) and rows[-1] - rows[0] == len(rows) - 1 > 0:
-        return Formula(f"=SUM({cell_ref(rows[0], column)}:{cell_ref(rows[-1], column)})", value)  # a run
-    ordered = sorted(set(rows))
-    parts: list[str] = []
-    start = previous = None
-    for row in [*ordered, None]:
-        if row is not None and previous is not None and row == previous + 1:
-            previous = row
-            continue
-        if start is not None and previous is not None:
-            first, last = cell_ref(start, column), cell_ref(previous, column)
-            parts.append(first if start == previous else f"{first}:{last}")
-        start = previous = row
-    while len(parts) > 255:
-        parts = [f"SUM({','.join(parts[i : i + 255])})" for i in range(0, len(parts), 255)]
-    return Formula(f"=SUM({','.join(parts)})", value)
-
-
-def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
-    r"""A legal, unique sheet name: no ``[]:*?/\``, at most 31 characters.
-
-    Examples
-    --------
-    >>> sheet_title("cut 10%/year"), sheet_title("A", ["A"]), sheet_title("")
-    ('cut 10%_year', 'A (2)', 'Sheet')
-    """
-    base = _SHEET_ILLEGAL.sub("_", _ILLEGAL.sub("", str(name))).strip().strip("'") or "Sheet"
-    used = {t.casefold() for t in taken}
-    title, k = base[:31], 1
-    while title.casefold() in used:
-        k += 1
-        suffix = f" ({k})"
-        title = base[: 31 - len(suffix)] + suffix
-    return title
 
 
 def _places(value: float) -> int:
@@ -242,7 +111,7 @@ def _text_width(value: Cell) -> int:
 def _clean(text: str) -> str:
     """The text without the control characters a worksheet cannot hold, at most 32.767 characters."""
     if not text.isprintable():
-        text = _ILLEGAL.sub("", text)
+        text = ILLEGAL.sub("", text)
     return text[:_MAX_TEXT]
 
 
@@ -418,7 +287,7 @@ def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> 
             else:
                 _put(sheet, formats, number, column, value, style, table and column in wrapped)
         for column, text in notes.get(number, ()):  # constant memory: a row cannot be revisited
-            sheet.write_comment(number, column, _ILLEGAL.sub("", text), {"x_scale": 2.5, "y_scale": 1.5})
+            sheet.write_comment(number, column, ILLEGAL.sub("", text), {"x_scale": 2.5, "y_scale": 1.5})
 
 
 def write_workbook(sheets: Iterable[Sheet], path: str | Path, *, title: str = "") -> None:

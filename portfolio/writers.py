@@ -28,7 +28,8 @@ from pathlib import Path
 
 from .layout_rows import LayoutRow, title_lines, vnd_text
 from .output import atomic_path
-from .workbook import Cell, Formula, Sheet, Style, cell_ref, sum_formula, write_workbook
+from .sheets import Cell, Formula, Sheet, Style, cell_ref, sum_formula
+from .workbook import write_workbook
 
 __all__ = ["layout_sheets", "write_layout_docx", "write_layout_text", "write_layout_xlsx"]
 
@@ -211,7 +212,7 @@ def layout_sheets(
     derived: Mapping[str, tuple[str, str]] = (lambda: {})(),
     year: int = 2024,
 ) -> Iterator[Sheet]:
-    """The appendix layout as :class:`~portfolio.workbook.Sheet` objects, with formulas.
+    """The appendix layout as :class:`~portfolio.sheets.Sheet` objects, with formulas.
 
     Parameters
     ----------
