@@ -57,6 +57,12 @@ class Sheet:
         on every printed page. ``None``: nothing frozen or repeated.
     widths
         Column widths (characters) that override the computed ones.
+    validations
+        ``(first row, first column, last row, last column, rule)``, 0-based, each
+        rule in XlsxWriter's terms (``{"validate": "list", "source": "=…"}``):
+        dropdowns and checks of what may be typed.
+    hidden
+        Whether the sheet is hidden (a list a dropdown reads).
     """
 
     title: str
@@ -64,6 +70,8 @@ class Sheet:
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
     header: tuple[int, int] | None = None
     widths: dict[int, float] = field(default_factory=dict)
+    validations: list[tuple[int, int, int, int, dict[str, object]]] = field(default_factory=list)
+    hidden: bool = False
 
     def add(self, cells: Sequence[Cell] = (), style: Style = "body") -> int:
         """Append a row; return its 0-based number (for formulas and comments)."""

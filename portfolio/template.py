@@ -55,99 +55,78 @@ def _headers(group: str, year: int) -> tuple[str, ...]:
 def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
     """Write the empty appendix for ``year`` (``rows`` empty task rows per table) to an ``.xlsx``.
 
+    Written by :func:`portfolio.workbook.write_workbook`, as every workbook of the
+    project: reproducible bytes, print setup, text kept as text.
+
     Raises
     ------
     ValueError
         If ``year`` is not from 1990 to 2100 or ``rows`` is below 1.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from .output import atomic_write_with
+    from .sheets import Sheet
+    from .workbook import write_workbook
 
     if not 1990 <= year <= 2100:
         raise ValueError(f"expected a year from 1990 to 2100, got {year}")
     if rows < 1:
         raise ValueError(f"expected at least one row per table, got {rows}")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = TEMPLATE_SHEET
-    lists = book.create_sheet(_LISTS)
     agencies = template_agencies()
-    for k, name in enumerate(agencies, start=1):
-        lists.cell(k, 1, name)
-    lists.sheet_state = "hidden"
-    agency_list = DataValidation(
-        type="list",
-        formula1=f"='{_LISTS}'!$A$1:$A${len(agencies)}",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="warning",
-        errorTitle="Đơn vị chủ trì",
-        error="Đơn vị không có trong danh mục; vẫn dùng tên này?",
-    )
-    amount = DataValidation(
-        type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True
-    )
-    amount.error, amount.errorTitle = "Kinh phí là số triệu đồng ≥ 0", "Kinh phí"
-    number = DataValidation(type="whole", operator="between", formula1="1", formula2="999", allow_blank=True)
-    number.error, number.errorTitle = "TT là số thứ tự 1, 2, 3 …", "TT"
-    for validation in (agency_list, amount, number):
-        sheet.add_data_validation(validation)
-    bold = Font(bold=True)
-    thin = Side(style="thin", color="808080")
-    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
-
-    def ruled(row: int, width: int) -> None:
-        for column in range(1, width + 1):
-            sheet.cell(row, column).border = grid
-
+    lists = Sheet(_LISTS, hidden=True)
+    for name in agencies:
+        lists.add([name], "plain")
+    agency_list = {
+        "validate": "list",
+        "source": f"='{_LISTS}'!$A$1:$A${len(agencies)}",
+        "ignore_blank": True,
+        "error_type": "warning",
+        "error_title": "Đơn vị chủ trì",
+        "error_message": "Đơn vị không có trong danh mục; vẫn dùng tên này?",
+    }
+    amount = {
+        "validate": "decimal",
+        "criteria": ">=",
+        "value": 0,
+        "ignore_blank": True,
+        "error_title": "Kinh phí",
+        "error_message": "Kinh phí là số triệu đồng ≥ 0",
+    }
+    number = {
+        "validate": "integer",
+        "criteria": "between",
+        "minimum": 1,
+        "maximum": 999,
+        "ignore_blank": True,
+        "error_title": "TT",
+        "error_message": "TT là số thứ tự 1, 2, 3 …",
+    }
+    sheet = Sheet(TEMPLATE_SHEET, widths=dict(enumerate((6.0, 48.0, 30.0, 22.0, 16.0, 16.0, 16.0, 18.0))))
     for line in title_lines(year):
-        sheet.append([line])
-        sheet.cell(sheet.max_row, 1).font = bold
-    sheet.append([])
+        sheet.add([line], "title")
+    sheet.add((), "plain")
+    sheet.header = (0, 2)  # the title stays in view and on every printed page
 
     def blank_rows(width: int) -> None:
-        first = sheet.max_row + 1
+        first = len(sheet.rows)
         for _ in range(rows):
-            sheet.append([None] * width)
-            ruled(sheet.max_row, width)
-        last = sheet.max_row
-        number.add(f"A{first}:A{last}")
-        agency_list.add(f"C{first}:C{last}")
-        end = chr(ord("A") + width - 1)
-        amount.add(f"E{first}:{end}{last}")
+            sheet.add([None] * width)
+        last = len(sheet.rows) - 1
+        sheet.validations.append((first, 0, last, 0, number))
+        sheet.validations.append((first, 2, last, 2, agency_list))
+        sheet.validations.append((first, 4, last, width - 1, amount))
 
     for group in GROUPS:
-        sheet.append([f"{group}. {group_title(group, year).upper()}"])
-        sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append([UNIT_LINE])
+        sheet.add([f"{group}. {group_title(group, year).upper()}"], "heading")
+        sheet.add([UNIT_LINE], "note")
         headers = _headers(group, year)
-        sheet.append(list(headers))
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ruled(sheet.max_row, len(headers))
-        sheet.row_dimensions[sheet.max_row].height = 45  # three lines of a wrapped header
+        sheet.add(list(headers), "header")
         if group == "D":
             for numeral, words in zip(("I", "II"), _SUBHEADINGS, strict=True):
-                sheet.append([numeral, words])
-                sheet.cell(sheet.max_row, 2).font = bold
-                ruled(sheet.max_row, len(headers))
+                sheet.add([numeral, words, *[None] * (len(headers) - 2)], "subtotal")
                 blank_rows(len(headers))
         else:
             blank_rows(len(headers))
-        sheet.append([])
-    for column, width in zip("ABCDEFGH", (6, 48, 30, 22, 16, 16, 16, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    guide = book.create_sheet("Hướng dẫn")
+        sheet.add((), "plain")
+    guide = Sheet("Hướng dẫn", widths={0: 110.0})
     for line in _GUIDE:
-        guide.append([line])
-    guide.column_dimensions["A"].width = 110
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.freeze_panes = "A4"
-    atomic_write_with(Path(path), book.save)
+        guide.add([line], "plain")
+    write_workbook([sheet, lists, guide], Path(path), title=title_lines(year)[1])

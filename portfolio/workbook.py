@@ -266,6 +266,10 @@ def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> 
         first, last = spec.header
         sheet.freeze_panes(last + 1, 0)
         sheet.repeat_rows(first, last)
+    for first_row, first_column, last_row, last_column, rule in spec.validations:
+        sheet.data_validation(first_row, first_column, last_row, last_column, rule)
+    if spec.hidden:
+        sheet.hide()
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)

@@ -83,3 +83,19 @@ def test_writers_title_the_plan_year(tmp_path: Path) -> None:
     allocation_to_excel(pf.optimize(pf.read_appendix(plan)), path)
     sheet = openpyxl.load_workbook(path, read_only=True)["A"]
     assert [row[0] for row in sheet.iter_rows(max_row=2, values_only=True)] == ["Phụ lục 2", title]
+
+
+def test_the_template_goes_through_the_one_writer(tmp_path: Path) -> None:
+    import openpyxl
+
+    from portfolio.template import write_template
+
+    write_template(tmp_path / "one.xlsx", year=2025, rows=3)
+    write_template(tmp_path / "two.xlsx", year=2025, rows=3)
+    assert (tmp_path / "one.xlsx").read_bytes() == (tmp_path / "two.xlsx").read_bytes()  # reproducible
+    book = openpyxl.load_workbook(tmp_path / "one.xlsx")
+    sheet = book["Phụ lục 2"]
+    assert book["Danh mục"].sheet_state == "hidden"
+    kinds = sorted(v.type for v in sheet.data_validations.dataValidation)
+    assert kinds == sorted(["whole", "list", "decimal"] * 5)  # A, B, C and D's two tables
+    assert sheet.page_setup.orientation == "landscape" and sheet.freeze_panes == "A4"
