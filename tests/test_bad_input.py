@@ -57,6 +57,7 @@ BAD: dict[str, tuple[str, ...]] = {
     "csv_more_cells.csv": ("row B4 (line 4)", "15 cells, more than the 14 columns"),
     "csv_short_row.csv": ("row B4 (line 4)", "field 'spent_before'", "9 cells, fewer than the 14 columns"),
     "csv_cp1258.csv": ("line 2", "not UTF-8", "cp1258"),
+    "csv_money_huge.csv": ("row B4 (line 4)", "field 'approved'", "at most 10^12 million VND", "got '1e308'"),
     "csv_is_a_workbook.csv": ("is an Office file", "not text"),
     # the plan's text layout
     "txt_empty.txt": ("the file is empty",),
@@ -98,6 +99,25 @@ BAD: dict[str, tuple[str, ...]] = {
     "txt_year_letter_o.txt": ("row B2 (line 19)", "field 'period'", "got '2O23' (a letter among the digits)"),
     "txt_lease_zero.txt": ("row A2 (line 11)", "field 'period'", "1 to 5 years", "got 0"),
     "txt_lease_nine.txt": ("row A2 (line 11)", "field 'period'", "1 to 5 years", "got 9"),
+    # the document cross-checked against itself; never a guessed cell
+    "txt_section_d_cut.txt": (
+        "line 27",
+        "section E lists group D (approved 155.688) but no row of group D was read",
+        "'D. CÁC NHIỆM VỤ CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN ĐẦU TƯ CÔNG (… nhiệm vụ)'",
+    ),
+    "txt_total_not_reached.txt": (
+        "line 34",
+        "the rows of group A sum to 18.593 in planned, short of the 28.593 section E states by 10.000",
+        "a row or a cell is missing",
+    ),
+    "txt_tab_missing.txt": ("row B1 (line 18)", "6 cells, fewer than the 7 columns of its header"),
+    "txt_tab_added.txt": ("row B1 (line 18)", "8 cells, more than the 7 columns of its header"),
+    "txt_money_huge.txt": (
+        "row B1 (line 18)",
+        "field 'approved'",
+        "at most 10^12 million VND",
+        "got '1.000.000.000.000.000'",
+    ),
     # Excel
     "xlsx_empty.xlsx": ("the file is empty",),
     "xlsx_encrypted.xlsx": ("is encrypted or an old .xls",),
@@ -116,6 +136,24 @@ BAD: dict[str, tuple[str, ...]] = {
     "xlsx_float_tt.xlsx": ("sheet 'Phụ lục 2' row 12", "field 'TT'", "got '1,5'"),
     "xlsx_negative.xlsx": ("row B1 (sheet 'Phụ lục 2' row 12)", "field 'approved'", "must not be negative"),
     "xlsx_year_letter_o.xlsx": ("row B1 (sheet 'Phụ lục 2' row 12)", "field 'period'", "got '2O23'"),
+    "xlsx_sheet_d_deleted.xlsx": ("sheet 'E' row 5", "section E lists group D (approved 155.688)"),
+    "xlsx_formula_unsaved.xlsx": (
+        "sheet 'Phụ lục 2' cell D6",
+        "the formula '=9000*2' with no saved result",
+        "open and save it in Excel or LibreOffice",
+        "or use the tidy CSV",
+    ),
+    "xlsx_merged_money.xlsx": (
+        "row A2 (sheet 'Phụ lục 2' row 7)",
+        "field 'planned'",
+        "merged across this money column; unmerge it",
+    ),
+    "xlsx_money_huge.xlsx": (
+        "row B2 (sheet 'Phụ lục 2' row 13)",
+        "field 'planned'",
+        "at most 10^12",
+        "got '1e+308'",
+    ),
     # Word
     "docx_empty.docx": ("the file is empty",),
     "docx_encrypted.docx": ("is encrypted or an old .doc",),
@@ -124,6 +162,11 @@ BAD: dict[str, tuple[str, ...]] = {
     "docx_is_a_workbook.docx": ("not a readable .docx document", "spreadsheetml"),
     "docx_no_tables.docx": ("the document has no tables",),
     "docx_d_before_subheading.docx": ("row D1 (table 3 row 2)", "before its sub-heading"),
+    "docx_merged_money.docx": (
+        "row B1 (table 2 row 3)",
+        "field 'carried_over'",
+        "merged across this money column",
+    ),
 }
 
 # accepted variants -> the file whose tasks they must equal
@@ -143,6 +186,13 @@ GOOD: dict[str, str] = {
     "valid.docx": "valid.txt",
     "docx_merged_cells.docx": "valid.txt",
     "docx_two_row_header.docx": "valid.txt",
+    # headings with a Cyrillic А, a fullwidth Ｄ, lower case and no space; a table one column right
+    "txt_confusable_headings.txt": "valid.txt",
+    "txt_shifted_right.txt": "valid.txt",
+    "xlsx_cyrillic_heading.xlsx": "valid.txt",
+    "xlsx_shifted_right.xlsx": "valid.txt",
+    "xlsx_sheet_per_group.xlsx": "valid.txt",
+    "docx_cyrillic_heading.docx": "valid.txt",
 }
 WARNED = {"csv_extra_column.csv": ("valid.csv", "ignoring unknown column(s) note")}
 OTHER = {"xlsx_agency_merged_down.xlsx"}  # tested on its own below

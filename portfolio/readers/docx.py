@@ -29,19 +29,28 @@ __all__ = ["read_docx"]
 
 
 def _row_lines(table: Table, number: int, classifier: RowClassifier) -> Iterator[Line]:
+    above: list[object] = []
     for r, row in enumerate(table.rows, start=1):
         cells: list[str] = [""] * row.grid_cols_before
+        elements: list[object] = [None] * row.grid_cols_before
+        covered: set[int] = set()
         previous = None
         for cell in row.cells:
+            column = len(cells)
+            if column < len(above) and cell._tc is above[column]:
+                covered.add(column)  # merged down from the row above: the text repeats, money is refused
+            elements.append(cell._tc)
             if cell._tc is previous:  # the same <w:tc> spanning several grid columns
                 cells.append("")
+                covered.add(column)
                 continue
             previous = cell._tc
             cells.append(clean_cell(cell.text))
+        above = elements
         while cells and not cells[-1]:
             cells.pop()
         if cells:
-            yield classifier.line(tuple(cells), f"table {number} row {r}")
+            yield classifier.line(tuple(cells), f"table {number} row {r}", frozenset(covered))
 
 
 def _body_lines(document: DocxDocument) -> tuple[list[Line], int]:

@@ -21,16 +21,23 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..crosscheck import check_document
 from ..errors import InputError
 from ..money import MoneyFormatError, parse_vnd
 from ..tasks import MONEY_COLUMNS, StatedTotal, Task, TaskList, make_task, parse_period
 
-__all__ = ["Line", "clean_cell", "header_year", "heading_group", "parse_layout"]
+__all__ = ["Line", "clean_cell", "fold", "header_year", "heading_group", "parse_layout"]
 
 _TAGS = re.compile(r"<[^>]+>")
-_HEADING = re.compile(r"^[\s*_#]*([A-E])\s*\.\s+(\S.*)$")
+_HEADING = re.compile(r"^[\s*_#]*([A-Ea-e])\s*\.\s*([^\s\d.].*)$")
 # "F. CÁC NHIỆM VỤ … (2 nhiệm vụ)": shaped like a group heading, but no group of the appendix
-_OTHER_HEADING = re.compile(r"^[\s*_#]*([A-Z])\s*\.\s+\S")
+_OTHER_HEADING = re.compile(r"^[\s*_#]*([A-Z])\s*\.\s*[^\s\d.]")
+# Letters that look Latin but are not (Cyrillic, Greek): a heading typed or pasted with
+# one of them must still be read as the group it shows.
+_CONFUSABLES = str.maketrans(
+    "АВСЕНКМОРТХаеорсхуАВЕНІЈКМОРЅТХΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
+    "ABCEHKMOPTXaeopcxyABEHIJKMOPSTXABEHIKMNOPTXYZ",
+)
 _TASK_COUNT = re.compile(r"\(\s*0*(\d+)\s+nhiệm\s+vụ\s*\)", re.IGNORECASE)
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _NUMBER = re.compile(r"^\d+(?:\.0+)?$")
@@ -58,11 +65,20 @@ class Line:
         Where it stands in the file, for messages (``"line 431"``, ``"sheet 'A' row 5"``).
     heading
         ``True`` for a paragraph outside a table.
+    complete
+        ``True`` when the row carries every cell, trailing empty ones included
+        (a text row keeps its tabs), so a row with fewer cells than its header
+        has lost one; a spreadsheet or Word row drops its trailing empty cells.
+    covered
+        Columns of this row covered by a cell merged from the left: they hold
+        nothing of their own, so a money column among them is refused.
     """
 
     cells: tuple[str, ...]
     where: str
     heading: bool = False
+    complete: bool = False
+    covered: frozenset[int] = frozenset()
 
 
 def clean_cell(value: object) -> str:
@@ -82,21 +98,44 @@ def clean_cell(value: object) -> str:
     return " ".join(text.split())
 
 
+def fold(text: str) -> str:
+    """Text as it looks: compatibility forms (fullwidth ``Ａ``) and Cyrillic/Greek look-alikes made Latin.
+
+    Examples
+    --------
+    >>> fold("\u0410. CÁC NHIỆM VỤ"), fold("ＴＴ")
+    ('A. CÁC NHIỆM VỤ', 'TT')
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).translate(_CONFUSABLES))
+
+
 def heading_group(text: str) -> tuple[str, int | None] | None:
-    """Group letter and announced task count of a heading such as ``A. CÁC … (14 nhiệm vụ)``."""
-    match = _HEADING.match(clean_cell(text))
+    """Group letter and announced task count of a heading such as ``A. CÁC … (14 nhiệm vụ)``.
+
+    The letter may be a look-alike (Cyrillic ``А``), the spacing around the dot
+    may vary, and a lower-case heading is read when it announces its task count.
+
+    Examples
+    --------
+    >>> heading_group("**\u0410.CÁC NHIỆM VỤ TRIỂN KHAI (14 NHIỆM VỤ)**")
+    ('A', 14)
+    >>> heading_group("b. các nhiệm vụ chuyển tiếp (39 nhiệm vụ)"), heading_group("B. 38 tỷ")
+    (('B', 39), None)
+    """
+    match = _HEADING.match(fold(clean_cell(text)))
     if not match:
         return None
     rest = match.group(2)
-    if not any(ch.isalpha() and ch.isupper() for ch in rest[:8]):
-        return None
     count = _TASK_COUNT.search(rest)
-    return match.group(1), int(count.group(1)) if count else None
+    capital = match.group(1).isupper() and any(ch.isalpha() and ch.isupper() for ch in rest[:8])
+    if not capital and count is None:
+        return None
+    return match.group(1).upper(), int(count.group(1)) if count else None
 
 
 def unknown_group(text: str) -> str | None:
     """The letter of a heading shaped like a group heading, with a task count, but not A–E."""
-    cleaned = clean_cell(text)
+    cleaned = fold(clean_cell(text))
     match = _OTHER_HEADING.match(cleaned)
     if match and match.group(1) not in "ABCDE" and _TASK_COUNT.search(cleaned):
         return match.group(1)
@@ -104,7 +143,7 @@ def unknown_group(text: str) -> str | None:
 
 
 def _key(text: str) -> str:
-    return clean_cell(text).casefold()
+    return fold(clean_cell(text)).casefold()
 
 
 def _column_of(header: str) -> str | None:
@@ -149,6 +188,14 @@ def header_year(header: str) -> int | None:
     return None
 
 
+def _width(cells: tuple[str, ...]) -> int:
+    """Cells up to the last non-empty one."""
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return width
+
+
 def _decimals(cell: str) -> int:
     _, sep, frac = cell.partition(",")
     return len(frac.rstrip("%")) if sep else 0
@@ -167,6 +214,7 @@ class _Parser:
         self.stated: list[StatedTotal] = []
         self.members: dict[tuple[str, int], list[str]] = {}
         self.header: list[tuple[int, str]] = []
+        self.header_width = 0
         self.heading_where: dict[str, str] = {}
         self.headers_seen = 0
         self.pending: tuple[tuple[str, ...], Line] | None = None
@@ -217,13 +265,13 @@ class _Parser:
                 return
         if not any(cells) or self.group is None:
             return
-        first = cells[0]
-        column = _column_of(first)
-        if column == "number":
+        if _column_of(filled[0]) == "number":
             self.read_header(cells, line)
             return
         if not self.columns:
             raise self.error("a table row before its header row (TT | Tên nhiệm vụ | …)", line.where)
+        self.check_cells(cells, line)
+        first = self.cell(cells, "number")
         if self.group == "E":
             self.read_summary(cells, line)
             return
@@ -231,6 +279,30 @@ class _Parser:
             self.read_task(int(float(first)), cells, line)
         else:
             self.read_label_row(cells, line)
+
+    def check_cells(self, cells: tuple[str, ...], line: Line) -> None:
+        """Refuse a row that lost a cell or whose money cells are merged: never guess a cell."""
+        number = self.cell(cells, "number")
+        row = f"{self.group}{int(float(number))}" if _NUMBER.match(number) and self.group != "E" else None
+        width = _width(cells)
+        if line.complete and (len(cells) < self.header_width or width > max(self.header_width, 1)):
+            fewer = len(cells) < self.header_width
+            count, how, what = (len(cells), "fewer", "missing") if fewer else (width, "more", "added")
+            raise self.error(
+                f"the row has {count} cells, {how} than the {self.header_width} columns of its header "
+                f"(a tab or a cell is {what}, so the cells after it would shift)",
+                line.where,
+                row=row,
+            )
+        for index, column in self.header:
+            if index in line.covered and column in MONEY_COLUMNS and self.group is not None:
+                raise self.error(
+                    "a cell is merged across this money column; unmerge it so that every amount "
+                    "stands in its own column",
+                    line.where,
+                    column,
+                    row,
+                )
 
     def start_group(self, group: str, announced: int | None, where: str) -> None:
         self.group = group
@@ -291,6 +363,8 @@ class _Parser:
     def read_header(self, cells: tuple[str, ...], line: Line) -> None:
         self.headers_seen += 1
         self.note_years(cells, line)
+
+        self.header_width = _width(cells)
         columns = self.set_header([_column_of(cell) for cell in cells])
         if self.missing_columns(columns):
             # perhaps a header over two rows (a merged "Kinh phí" above its columns)
@@ -310,6 +384,7 @@ class _Parser:
             self.note_years(cells, line)
         names = [_column_of(c) for c in top]
         if continues and any(below[1:]):
+            self.header_width = max(self.header_width, _width(cells))
             width = max(len(names), len(below))
             names = [
                 (below[i] if i < len(below) else None) or (names[i] if i < len(names) else None)
@@ -327,7 +402,7 @@ class _Parser:
 
     def read_label_row(self, cells: tuple[str, ...], line: Line) -> None:
         label = self.cell(cells, "name")
-        number = cells[0]
+        number = self.cell(cells, "number")
         assert self.group is not None
         if not label and number and not number[0].isdigit() and not _ROMAN.match(number.upper()):
             label, number = number, ""  # a label cell merged across TT and the name column
@@ -434,7 +509,7 @@ class _Parser:
             self.members.setdefault((self.group, position), []).append(task_id)
 
     def read_summary(self, cells: tuple[str, ...], line: Line) -> None:
-        letter = self.cell(cells, "group_letter").strip().upper()
+        letter = fold(self.cell(cells, "group_letter")).strip().upper()
         if letter not in {"A", "B", "C", "D"}:
             return
         # In section E, C's request sits under "Nhu cầu kinh phí", which the task
@@ -512,3 +587,7 @@ def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> Task
         members=members,
         plan_year=parser.plan_year(),
     )
+
+    tasks = TaskList(tuple(parser.tasks), source=file, stated=tuple(parser.stated), members=members)
+    check_document(tasks)
+    return tasks

@@ -47,7 +47,7 @@ def appendix_lines(text: str) -> Iterator[Line]:
             break
         where = f"line {number + 1}"
         if "\t" in raw:
-            yield Line(tuple(raw.split("\t")), where)
+            yield Line(tuple(raw.split("\t")), where, complete=True)
         elif raw.strip():
             yield Line((raw,), where, heading=True)
 

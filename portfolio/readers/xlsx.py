@@ -5,11 +5,14 @@ for the shared layout parser. A sheet contributes from its first group heading
 (``A. CÁC NHIỆM VỤ …``) to its end, so a cover note or a sheet of notes is
 skipped; one sheet per group or the whole appendix on one sheet both work.
 Cells are read as values (``data_only=True``): a formula contributes the result
-Excel last saved with it, and nothing if the file was never opened in Excel.
-Merged cells read like Word's: text merged down rows repeats in each row (an
-agency shared by two tasks, the ``TT`` of a header over two rows), a cell merged
-across columns stands in its first column; so a header split over two rows
-(``Kinh phí`` above ``Dự toán được duyệt`` and ``Dự kiến phân bổ``) is read too.
+Excel last saved with it; a formula saved without a result (a workbook written
+by a program and never opened in Excel) is refused, naming its cell, rather than
+read as empty. Merged cells read like Word's: text merged down rows repeats in
+each row (an agency shared by two tasks, the ``TT`` of a header over two rows), a
+cell merged across columns stands in its first column; so a header split over
+two rows (``Kinh phí`` above ``Dự toán được duyệt`` and ``Dự kiến phân bổ``) is
+read too, while a merge across money columns of a task or subtotal row is
+refused by the layout parser. The table may start in any column.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..input_files import check_input
 from ..tasks import TaskList
 from ._files import BROKEN_PACKAGE as _BROKEN
-from .layout import Line, clean_cell, heading_group, parse_layout
+from .layout import Line, clean_cell, fold, heading_group, parse_layout
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 __all__ = ["RowClassifier", "check_office_file", "read_xlsx"]
 
@@ -42,16 +50,13 @@ def check_office_file(path: Path, kind: str) -> None:
     Raises
     ------
     InputError
-        If the file is missing, a folder, empty, or an OLE2 compound file (an
+        If the file is missing, a folder, not a regular file (a FIFO), empty, or an OLE2 compound file (an
         encrypted workbook/document, or an old ``.xls``/``.doc``).
     """
+    check_input(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", file=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", file=str(path)) from None
     if not head:
@@ -72,20 +77,22 @@ class RowClassifier:
 
     def __init__(self) -> None:
         self.in_table = False
+        self.first_column = 0
 
-    def line(self, cells: tuple[str, ...], where: str) -> Line:
-        """Classify one row and return it as a :class:`Line`."""
+    def line(self, cells: tuple[str, ...], where: str, covered: frozenset[int] = frozenset()) -> Line:
+        """Classify one row and return it as a :class:`Line` (``covered``: columns merged from the left)."""
         filled = [(i, c) for i, c in enumerate(cells) if c]
         if len(filled) == 1:
             index, text = filled[0]
             if heading_group(text):
                 self.in_table = False
                 return Line((text,), where, heading=True)
-            if index == 0 or not self.in_table:
+            if index <= self.first_column or not self.in_table:
                 return Line((text,), where, heading=True)
-        if filled and filled[0][0] == 0 and filled[0][1].casefold() in {"tt", "stt"}:
+        if filled and fold(filled[0][1]).casefold() in {"tt", "stt"}:
             self.in_table = True
-        return Line(cells, where)
+            self.first_column = filled[0][0]
+        return Line(cells, where, covered=covered)
 
 
 def cell_text(value: object) -> str:
@@ -111,30 +118,85 @@ def cell_text(value: object) -> str:
     return clean_cell(value)
 
 
-def _sheet_lines(title: str, rows: Iterable[tuple[object, ...]]) -> Iterator[Line]:
+class _Unsaved:
+    """A formula cell saved without its result."""
+
+    def __init__(self, coordinate: str, formula: object) -> None:
+        self.coordinate = coordinate
+        self.formula = formula
+
+
+def _sheet_lines(
+    title: str, rows: Iterable[tuple[object, ...]], covered: dict[int, frozenset[int]], file: str
+) -> Iterator[Line]:
     """Lines of one sheet from its first group heading on (none if it has no heading)."""
     classifier = RowClassifier()
     started = False
     for number, row in enumerate(rows, start=1):
-        cells = tuple(cell_text(value) for value in row)
-        while cells and not cells[-1]:
+        cells = tuple("" if isinstance(value, _Unsaved) else cell_text(value) for value in row)
+        while cells and not cells[-1] and not isinstance(row[len(cells) - 1], _Unsaved):
             cells = cells[:-1]
         if not cells:
             continue
-        line = classifier.line(cells, f"sheet {title!r} row {number}")
+        line = classifier.line(cells, f"sheet {title!r} row {number}", covered.get(number, frozenset()))
         if not started:
             started = line.heading and heading_group(line.cells[0]) is not None
             if not started:
                 continue
+        unsaved = next((value for value in row if isinstance(value, _Unsaved)), None)
+        if unsaved is not None:
+            raise InputError(
+                f"holds the formula {str(unsaved.formula)[:60]!r} with no saved result (the workbook was "
+                "written by a program and never saved by Excel); open and save it in Excel or "
+                "LibreOffice so every formula keeps its value, or use the tidy CSV",
+                file=file,
+                row=f"sheet {title!r} cell {unsaved.coordinate}",
+            )
         yield line
+
+
+def _covered(ranges: Iterable[tuple[int, int, int, int]]) -> dict[int, frozenset[int]]:
+    """Row number -> the columns (from 0) a merged cell covers: all of its range but its first cell."""
+    covered: dict[int, set[int]] = {}
+    for min_col, min_row, max_col, max_row in ranges:
+        covered.setdefault(min_row, set()).update(range(min_col, max_col))
+        for number in range(min_row + 1, max_row + 1):  # a cell merged down covers its column too
+            covered.setdefault(number, set()).update(range(min_col - 1, max_col))
+    return {number: frozenset(columns) for number, columns in covered.items()}
+
+
+def _unsaved_formulas(path: Path, values: Workbook) -> list[dict[tuple[int, int], _Unsaved]]:
+    """For each sheet, the cells (row, column) whose formula has no saved result."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        if not any(b"<f" in archive.read(name) for name in sheets):
+            return []
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path, data_only=False)
+    try:
+        out: list[dict[tuple[int, int], _Unsaved]] = []
+        for with_formulas, with_values in zip(formulas.worksheets, values.worksheets, strict=True):
+            found = {}
+            for row in with_formulas.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and with_values.cell(cell.row, cell.column).value is None:
+                        found[(cell.row, cell.column)] = _Unsaved(cell.coordinate, cell.value)
+            out.append(found)
+        return out
+    finally:
+        formulas.close()
 
 
 def _fill_merged_down(rows: list[list[object]], ranges: Iterable[tuple[int, int, int, int]]) -> None:
     """Repeat the text of a cell merged down rows in each row it spans (like Word's tables).
 
     Only text is repeated (an agency, a period, the ``TT`` of a two-row header);
-    a number merged down is counted once, in its first row. A cell merged
-    across columns keeps its value in its first column, the others stay empty.
+    a number merged down stays in its first row (and a money cell it covers is
+    refused by the parser). A cell merged across columns keeps its value in its
+    first column, the others stay empty.
     """
     for min_col, min_row, _max_col, max_row in ranges:
         if max_row <= min_row or min_row > len(rows):
@@ -167,11 +229,19 @@ def _workbook_lines(path: Path) -> list[Line]:
         ) from None
     try:
         lines: list[Line] = []
-        for sheet in workbook.worksheets:
+        unsaved = _unsaved_formulas(path, workbook)
+        for index, sheet in enumerate(workbook.worksheets):
             rows = [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
-            _fill_merged_down(rows, [cells.bounds for cells in sheet.merged_cells.ranges])
-            lines.extend(_sheet_lines(sheet.title, (tuple(row) for row in rows)))
+            for (number, column), marker in (unsaved[index] if unsaved else {}).items():
+                row = rows[number - 1]
+                row.extend([None] * (column - len(row)))
+                row[column - 1] = marker
+            ranges = [cells.bounds for cells in sheet.merged_cells.ranges]
+            _fill_merged_down(rows, ranges)
+            lines.extend(_sheet_lines(sheet.title, (tuple(row) for row in rows), _covered(ranges), str(path)))
         return lines
+    except InputError:
+        raise
     except _BROKEN as exc:
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError(f"a worksheet is corrupt ({reason})", file=str(path)) from None

@@ -181,6 +181,62 @@ def _docx_merged() -> bytes:
     return _docx_bytes(base_rows(), merge)
 
 
+def _by_group(rows: Rows) -> dict[str, Rows]:
+    """One sheet per group heading (A, B, D, E), as a workbook split by a clerk."""
+    sheets: dict[str, Rows] = {}
+    current: Rows = []
+    for row in rows:
+        if len(row) == 1 and re.match(r"^[A-E]\. ", str(row[0])):
+            current = sheets.setdefault(str(row[0])[0], [])
+        current.append(row)
+    return sheets
+
+
+def _sheet_deleted(letter: str) -> bytes:
+    sheets = _by_group(base_rows())
+    del sheets[letter]
+    return _xlsx_bytes(sheets)
+
+
+def _cyrillic(rows: Rows) -> Rows:
+    """Group A's heading with a Cyrillic А (U+0410), B's in lower case without a space after the dot."""
+    for row in rows:
+        text = str(row[0])
+        if text.startswith("A. "):
+            row[0] = "\u0410" + text[1:]
+        elif text.startswith("B. "):
+            row[0] = "b." + text[3:].lower()
+    return rows
+
+
+def _shifted(rows: Rows) -> Rows:
+    """Every row one column to the right (an empty column A)."""
+    return [[None, *row] for row in rows]
+
+
+def _formula_unsaved() -> bytes:
+    """Task A1's approved amount as a formula a program wrote, never calculated by Excel."""
+    return _with_cell("A", 1, 3, "=9000*2")
+
+
+def _merged_money() -> bytes:
+    """Task A2's approved and planned cells merged into one."""
+    rows = base_rows()
+    at = _task(rows, "A", 2) + 1
+    return _xlsx_bytes({"Phụ lục 2": rows}, {"Phụ lục 2": [f"D{at}:E{at}"]})
+
+
+def _docx_merged_money() -> bytes:
+    """Task B1's spent and carried-over cells merged into one in Word."""
+
+    def merge(table: object, index: int) -> None:
+        row = table.rows[index]  # type: ignore[attr-defined]
+        if row.cells[0].text == "1" and row.cells[4].text == "200":
+            row.cells[4].merge(row.cells[5]).text = "200"
+
+    return _docx_bytes(base_rows(), merge)
+
+
 def _truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
@@ -253,6 +309,15 @@ def builders() -> dict[str, Callable[[], bytes]]:
         "docx_is_a_workbook.docx": lambda: _xlsx_bytes({"Phụ lục 2": rows()}),
         "docx_d_before_subheading.docx": docx_d_before_subheading,
         "csv_is_a_workbook.csv": lambda: _xlsx_bytes({"Phụ lục 2": rows()}),
+        "xlsx_cyrillic_heading.xlsx": lambda: _xlsx_bytes({"Phụ lục 2": _cyrillic(rows())}),
+        "xlsx_shifted_right.xlsx": lambda: _xlsx_bytes({"Phụ lục 2": _shifted(rows())}),
+        "xlsx_sheet_per_group.xlsx": lambda: _xlsx_bytes(_by_group(rows())),
+        "xlsx_sheet_d_deleted.xlsx": lambda: _sheet_deleted("D"),
+        "xlsx_formula_unsaved.xlsx": _formula_unsaved,
+        "xlsx_merged_money.xlsx": _merged_money,
+        "xlsx_money_huge.xlsx": lambda: _with_cell("B", 2, 6, 1e308),
+        "docx_cyrillic_heading.docx": lambda: _docx_bytes(_cyrillic(rows())),
+        "docx_merged_money.docx": _docx_merged_money,
         "txt_utf16_no_bom.txt": lambda: (HERE / "valid.txt").read_text(encoding="utf-8").encode("utf-16-le"),
     }
 
