@@ -16,7 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import numpy as np
 
 __all__ = [
+    "MAX_AMOUNT",
     "MoneyFormatError",
+    "check_magnitude",
     "format_amount",
     "format_percent",
     "format_vnd",
@@ -34,8 +36,34 @@ _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+#: The largest amount (million VND) any cell, subtotal or envelope may hold: 10^12
+#: million VND is a thousand times Việt Nam's yearly state budget, so anything larger
+#: is a typing slip (``1e308``), and it keeps every sum far from float overflow.
+MAX_AMOUNT = 1e12
+
+
 class MoneyFormatError(ValueError):
     """A cell that is not a money amount in any format the appendix uses."""
+
+
+def check_magnitude(value: float, shown: object) -> float:
+    """Return ``value``, or raise :class:`MoneyFormatError` if it exceeds :data:`MAX_AMOUNT`.
+
+    Examples
+    --------
+    >>> check_magnitude(332401.0, "332401")
+    332401.0
+    >>> check_magnitude(1e308, "1e308")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    portfolio.money.MoneyFormatError: expected an amount of at most 10^12 million VND ..., got '1e308'
+    """
+    if abs(value) > MAX_AMOUNT:
+        text = str(shown).strip()
+        if not isinstance(shown, str) or len(text) > 30:
+            text = f"{float(value):g}"
+        raise MoneyFormatError(f"expected an amount of at most 10^12 million VND (beyond any budget), got {text!r}")
+    return value
 
 
 def parse_vnd(cell: object, *, decimal_comma: bool = True) -> float | None:
@@ -78,7 +106,7 @@ def parse_vnd(cell: object, *, decimal_comma: bool = True) -> float | None:
             return None
         if math.isinf(value):
             raise MoneyFormatError(f"expected a finite amount, got {cell!r}")
-        return value
+        return check_magnitude(value, cell)
     text = str(cell).replace("\u00a0", " ").strip()
     text = re.sub(r"</?b>", "", text).strip()
     if text == "":
@@ -106,6 +134,7 @@ def parse_vnd(cell: object, *, decimal_comma: bool = True) -> float | None:
         raise MoneyFormatError(f"expected an amount, got {str(cell)!r}") from exc
     if not math.isfinite(value):
         raise MoneyFormatError(f"expected a finite amount, got {str(cell)!r}")
+    check_magnitude(value, cell)
     return -value if negative else value
 
 

@@ -23,6 +23,7 @@ import pydantic as pyd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .errors import InfeasibleError, ScenarioError, SolveError
+from .input_files import SCENARIO_LIMIT, read_input_bytes
 from .model.budget import check_budget, resolve_budget
 from .model.inputs import field_path, load_tasks, plan_year_of
 from .model.optimize import optimize, run_options
@@ -175,14 +176,22 @@ def _read(path: Path) -> object:
     suffix = path.suffix.lower()
     if suffix not in {".toml", ".json"}:
         raise ScenarioError("expected a .toml or .json scenario file", file=str(path))
+    data = read_input_bytes(path, limit=SCENARIO_LIMIT, error=ScenarioError)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8-sig")
         return tomllib.loads(text) if suffix == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise ScenarioError(f"not valid {suffix[1:].upper()}: {exc}", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        message = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read the file: {exc}"
-        raise ScenarioError(message, file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})", file=str(path), row=f"line {line}"
+        ) from None
+    except RecursionError:
+        raise ScenarioError(
+            "nested too deeply to be a scenario (tables or lists inside one another about a thousand deep)",
+            file=str(path),
+        ) from None
 
 
 def _entries(data: object, path: Path) -> list[tuple[str, dict[str, Any]]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError
+from .money import MAX_AMOUNT
 from .pillars import CATEGORIES, PILLARS, UNCLASSIFIED, category_name, pillar_name
 
 if TYPE_CHECKING:
@@ -169,10 +170,10 @@ class Task(BaseModel):
     start_year: int = Field(ge=1990, le=2100)
     end_year: int = Field(ge=1990, le=2100)
     lease_years: int | None = Field(default=None, ge=1, le=5)
-    approved: float = Field(ge=0, allow_inf_nan=False)
-    spent_before: float = Field(default=0.0, ge=0, allow_inf_nan=False)
-    carried_over: float = Field(default=0.0, ge=0, allow_inf_nan=False)
-    planned: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    approved: float = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
+    spent_before: float = Field(default=0.0, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
+    carried_over: float = Field(default=0.0, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
+    planned: float = Field(default=0.0, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     funding_source: FundingSource
     is_new: bool
     pillar: str = UNCLASSIFIED
@@ -241,6 +242,8 @@ def _friendly(name: str | None, kind: str, given: object, default: str) -> str:
         return f"a service lease lasts 1 to 5 years (NĐ 73/2019 Đ54), got {shown}"
     if name in MONEY_COLUMNS and kind == "greater_than_equal":
         return f"an amount must not be negative, got {shown}"
+    if name in MONEY_COLUMNS and kind == "less_than_equal":
+        return f"expected an amount of at most 10^12 million VND (beyond any budget), got {shown}"
     if kind == "finite_number":
         return f"expected a finite amount, got {shown}"
     if kind == "string_too_short":

@@ -183,7 +183,7 @@ def test_errors_name_the_file_and_field(tmp_path: Path, name: str, text: str, me
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match="no such file"):
+    with pytest.raises(ScenarioError, match="file not found"):
         load_scenarios(tmp_path / "nope.toml")
 
 

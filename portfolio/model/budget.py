@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from ..errors import ScenarioError
-from ..money import MoneyFormatError, parse_vnd
+from ..money import MAX_AMOUNT, MoneyFormatError, parse_vnd
 from .options import SOURCES
 
 __all__ = ["budget_value", "check_budget", "resolve_amount", "resolve_budget"]
@@ -42,8 +42,12 @@ def budget_value(value: object, where: str) -> float | str:
         with contextlib.suppress(MoneyFormatError):
             value = parse_vnd(text, decimal_comma=comma)
             break
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e300:
-        raise ScenarioError(f"{_EXPECTED}, got {value!r}", field=where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_AMOUNT:
+        beyond = isinstance(value, (int, float)) and not isinstance(value, bool) and value > MAX_AMOUNT
+        expected = (
+            "expected an amount of at most 10^12 million VND (beyond any budget)" if beyond else _EXPECTED
+        )
+        raise ScenarioError(f"{expected}, got {value!r}", field=where)
     return float(value)
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..agencies import agency_key
 from ..errors import ScenarioError
+from ..money import MAX_AMOUNT
 from ..pillars import category_name, pillar_name
 
 __all__ = ["RULES", "Options", "Selector", "normalize_name"]
@@ -34,9 +35,11 @@ def normalize_name(text: str) -> str:
     return agency_key(text)
 
 
-def _finite(value: float, what: str) -> float:
+def _finite(value: float, what: str, *, money: bool = True) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
+    if money and abs(value) > MAX_AMOUNT:
+        raise ValueError(f"{what} must be at most 10^12 million VND (beyond any budget), got {value!r}")
     return float(value)
 
 

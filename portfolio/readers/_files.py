@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import InputError
+from ..input_files import read_input_bytes
 
 __all__ = ["BROKEN_PACKAGE", "read_text"]
 
@@ -27,18 +28,11 @@ def read_text(path: Path) -> str:
     Raises
     ------
     InputError
-        If the file is missing, empty, an Office file, holds NUL bytes (UTF-16
+        If the file is missing, not a regular file (a FIFO), empty, an Office file, holds NUL bytes (UTF-16
         without a BOM), or is not UTF-8 (for example saved as cp1258): the
         message names the line of the first undecodable byte.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", file=str(path)) from None
+    data = read_input_bytes(path)
     if not data.strip():
         raise InputError("the file is empty", file=str(path))
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
