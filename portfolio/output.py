@@ -1,19 +1,23 @@
 """Writing files safely: a temporary file in the same folder, renamed into place.
 
 An interrupted run leaves the old file or nothing, never half a file.
+:func:`write_together` writes all the outputs of one run as a unit: every one to
+a temporary file first, then all renamed, so a failure on the last leaves the
+first as it was too.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, PortfolioError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,12 +26,18 @@ BOM = "\ufeff"
 
 __all__ = [
     "BOM",
+    "OutputError",
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
     "csv_for_excel",
     "refuse_overwrite",
+    "write_together",
 ]
+
+
+class OutputError(PortfolioError):
+    """An output that cannot be written (a full disk, a read-only folder), named as the user gave it."""
 
 
 def _new_file_mode() -> int:
@@ -138,3 +148,72 @@ def refuse_overwrite(output: Path, inputs: list[Path]) -> None:
                 same = False
         if same:
             raise InputError("refusing to write the output over its own input file", file=str(output))
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full (No space left on device)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"the folder is not writable ({exc.strerror})"
+    return exc.strerror or str(exc)
+
+
+def write_together(
+    outputs: Sequence[Path], write: Callable[[Path, Path], object], *, protected: Iterable[Path] = ()
+) -> None:
+    """Write several outputs as a unit: all to temporary files, then all renamed into place.
+
+    Parameters
+    ----------
+    outputs
+        The files to write, as the user named them.
+    write
+        ``write(output, temporary)`` writes one output's content to ``temporary``
+        (a fresh file beside the output, with the same suffix).
+    protected
+        Files that no output may replace (the run's inputs).
+
+    Raises
+    ------
+    OutputError
+        Naming the output (never the temporary file): a full disk, a read-only
+        folder, an existing non-regular file. Every old file is then as it was.
+    InputError
+        If an output would replace a protected file.
+    """
+    protected = [Path(p) for p in protected]
+    temporaries: dict[Path, Path] = {}
+    try:
+        for output in outputs:
+            output = Path(output)
+            refuse_overwrite(output, protected)
+            if os.path.lexists(output) and not output.is_file():
+                raise OutputError(f"{output}: exists and is not a regular file; give a file name")
+            folder = output.parent if str(output.parent) else Path(".")
+            if not folder.is_dir():
+                raise OutputError(f"{output}: the folder does not exist")
+            try:
+                handle, name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=output.suffix, dir=folder)
+                os.close(handle)
+                temporaries[output] = Path(name)
+                write(output, Path(name))
+                descriptor = os.open(name, os.O_RDONLY)
+                try:
+                    os.fsync(descriptor)
+                finally:
+                    os.close(descriptor)
+            except OSError as exc:
+                raise OutputError(
+                    f"{output}: cannot be written: {_why(exc)}; no output was changed"
+                ) from None
+        for output, temporary in temporaries.items():
+            try:
+                mode = stat.S_IMODE(output.stat().st_mode) if output.exists() else _new_file_mode()
+                os.chmod(temporary, mode)
+                os.replace(temporary, output)
+            except OSError as exc:
+                raise OutputError(f"{output}: cannot be written: {_why(exc)}") from None
+    finally:
+        for temporary in temporaries.values():
+            if temporary.exists():
+                temporary.unlink()

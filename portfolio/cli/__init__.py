@@ -30,9 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 for an infeasible scenario, 2 for bad input.
+        0 on success, 1 for an infeasible scenario, 2 for bad input, 130 on Ctrl-C.
     """
+    from ..input_files import forget_files_read
+
     args = build_parser().parse_args(argv)
+    forget_files_read()
 
     def warn(
         message: warnings.WarningMessage | object,
@@ -64,8 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if args.debug:
             raise
-        print(f"portfolio: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"portfolio: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("portfolio: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

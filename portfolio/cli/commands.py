@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PortfolioError
+from ..errors import PortfolioError, PortfolioWarning
+from .outputs import check_outputs, protected_inputs, write_outputs
 from .whatif import run_arguments
 from .words import WORDS, source_word, tier_word, word
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..model import Allocation
+    from ..tasks import TaskList
 
 __all__ = ["HANDLERS"]
 
@@ -36,13 +38,26 @@ def _money(value: float, decimals: int = 2) -> str:
     return "-" if value is None or not math.isfinite(float(value)) else format_vnd(float(value), decimals)
 
 
+def read(appendix: str | None, pillars: str | Path | None = None) -> TaskList:
+    """Read the appendix (cross-checked against itself) and warn once if stated subtotals differ."""
+    import warnings
+
+    from ..crosscheck import mismatch_warning
+    from ..readers import read_appendix
+
+    tasks = read_appendix(appendix, pillars=pillars)
+    message = mismatch_warning(tasks)
+    if message:
+        warnings.warn(message, PortfolioWarning, stacklevel=2)
+    return tasks
+
+
 def show(args: argparse.Namespace) -> int:
     """Rows and totals per group and pillar (and per agency)."""
     from ..pillar_views import pillar_lines
-    from ..readers import read_appendix
 
     lang = args.lang
-    tasks = read_appendix(args.appendix, pillars=args.pillars)
+    tasks = read(args.appendix, args.pillars)
     frame = tasks.frame
     money = ["approved", "spent_before", "carried_over", "planned"]
     year = f", {word('plan year', lang)} {tasks.plan_year}" if tasks.plan_year else ""
@@ -73,14 +88,17 @@ def reconcile(args: argparse.Namespace) -> int:
     """The document's subtotals that do not add up, and the agency names merged."""
     from ..agencies import agency_merges
     from ..readers import read_appendix
-    from ..reconciliation import reconcile as find
+    from ..reconciliation import reconcile_tasks
 
-    findings = find(args.appendix)
-    merges = agency_merges(read_appendix(args.appendix))
+    tasks = read_appendix(args.appendix)
+    findings = reconcile_tasks(tasks)
+    merges = agency_merges(tasks)
     if args.json:
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
         return 0
-    if not findings:
+    if not tasks.stated:
+        print(f"{args.appendix}: states no subtotals (a tidy CSV has none); nothing to reconcile")
+    elif not findings:
         print(f"{args.appendix}: every stated subtotal equals the sum of its rows")
     for finding in findings:
         print(finding)
@@ -100,9 +118,8 @@ def reconcile(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> Allocation:
     """Optimize the appendix with the options the arguments give."""
     from ..model import optimize
-    from ..readers import read_appendix
 
-    tasks = read_appendix(args.appendix, pillars=args.pillars)
+    tasks = read(args.appendix, args.pillars)
     return optimize(tasks, **run_arguments(args, tasks))
 
 
@@ -134,14 +151,17 @@ def print_tiers(allocation: Allocation, lang: str) -> None:
 
 def optimize(args: argparse.Namespace) -> int:
     """Allocate, print the summary, write the outputs."""
-    outputs = check_outputs(
-        args.out, [args.appendix] if args.appendix else [], (".csv", ".xlsx", ".html", ".png")
-    )
+    inputs = [args.appendix, args.pillars, args.scenario]
+    outputs = check_outputs(args.out, inputs, (".csv", ".xlsx", ".html", ".png"))
     allocation = run(args)
     print_tiers(allocation, args.lang)
     print()
     print_table(allocation.by_pillar(), ["planned", "allocated", "difference"], args.lang)
-    write_outputs(allocation, outputs, args.lang)
+
+    def write(out: Path, temporary: Path) -> None:
+        write_allocation(allocation, out, temporary, args.lang)
+
+    write_outputs(outputs, write, inputs, word("wrote", args.lang))
     if args.write_lp is not None:
         from ..model.solved import write_stages
 
@@ -150,43 +170,25 @@ def optimize(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_outputs(
-    outputs: list[Path], inputs: Sequence[str | Path], suffixes: tuple[str, ...] = (".csv", ".xlsx", ".png")
-) -> list[Path]:
-    """Refuse unknown suffixes and writing over an input, before any work is done."""
-    from ..output import refuse_overwrite
+def write_allocation(allocation: Allocation, out: Path, temporary: Path, lang: str = "en") -> None:
+    """Write one output of ``optimize`` (named ``out``: .csv, .xlsx, .html or .png) to ``temporary``."""
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        allocation.to_csv(str(temporary))
+    elif suffix == ".xlsx":
+        from ..export import allocation_to_excel
 
-    for out in outputs:
-        refuse_overwrite(out, [Path(i) for i in inputs])
-        if out.suffix.lower() not in suffixes:
-            allowed = " or ".join(filter(None, [", ".join(suffixes[:-1]), suffixes[-1]]))
-            raise PortfolioError(f"{out}: --out must end in {allowed}")
-        if not out.resolve().parent.is_dir():
-            raise PortfolioError(f"{out}: the folder does not exist")
-    return outputs
+        allocation_to_excel(allocation, temporary)  # with the tasks the allocation kept
+    elif suffix == ".html":
+        allocation.to_html(str(temporary))
+    else:
+        import matplotlib
 
+        matplotlib.use("Agg")
+        from ..plots import in_language, plot_plan, plot_tasks, save_figure
 
-def write_outputs(allocation: Allocation, outputs: list[Path], lang: str = "en") -> None:
-    """Write an allocation as .csv, .xlsx or .png."""
-    for out in outputs:
-        suffix = out.suffix.lower()
-        if suffix == ".csv":
-            allocation.to_csv(str(out))
-        elif suffix == ".xlsx":
-            from ..export import allocation_to_excel
-
-            allocation_to_excel(allocation, out)  # with the tasks the allocation kept
-        elif suffix == ".html":
-            allocation.to_html(str(out))
-        else:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            from ..plots import in_language, plot_plan, plot_tasks, save_figure
-
-            ax = plot_plan(allocation) if len(allocation.years) > 1 else plot_tasks(allocation)
-            save_figure(in_language(ax, lang), out)
-        print(f"{word('wrote', lang)} {out}")
+        ax = plot_plan(allocation) if len(allocation.years) > 1 else plot_tasks(allocation)
+        save_figure(in_language(ax, lang), temporary)
 
 
 def print_table(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en") -> None:
@@ -209,14 +211,14 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en") -
 
 def compare(args: argparse.Namespace) -> int:
     """Run scenario files side by side."""
-    from ..readers import read_appendix
     from ..scenarios import compare as run_all
 
     lang = args.lang
-    outputs = check_outputs(args.out, [*args.scenarios, *([args.appendix] if args.appendix else [])])
+    inputs = [*args.scenarios, args.appendix, args.pillars]
+    outputs = check_outputs(args.out, inputs)
     comparison = run_all(
         args.scenarios,
-        read_appendix(args.appendix, pillars=args.pillars),
+        read(args.appendix, args.pillars),
         raise_on_failure=False,
         baseline=args.baseline,
     )
@@ -229,22 +231,24 @@ def compare(args: argparse.Namespace) -> int:
     print_table(comparison.per_pillar, columns, lang)
     for name, reason in comparison.failed.items():
         print(f"portfolio: infeasible: scenario {name!r}: {reason}", file=sys.stderr)
-    for out in outputs:
+
+    def write(out: Path, temporary: Path) -> None:
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
-            comparison.to_excel(out)
+            comparison.to_excel(temporary)
         elif suffix == ".csv":
             from ..output import atomic_write_text, csv_for_excel
 
-            atomic_write_text(out, csv_for_excel(comparison.named_per_task().reset_index()))
+            atomic_write_text(temporary, csv_for_excel(comparison.named_per_task().reset_index()))
         else:
             import matplotlib
 
             matplotlib.use("Agg")
             from ..plots import in_language, plot_comparison, save_figure
 
-            save_figure(in_language(plot_comparison(comparison.per_tier.iloc[:-1]), lang), out)
-        print(f"{word('wrote', lang)} {out}")
+            save_figure(in_language(plot_comparison(comparison.per_tier.iloc[:-1]), lang), temporary)
+
+    write_outputs(outputs, write, inputs, word("wrote", lang))
     return 1 if comparison.failed else 0
 
 
@@ -254,11 +258,11 @@ def frontier(args: argparse.Namespace) -> int:
 
     from ..frontiers import frontier as sweep_of
     from ..money import format_percent
-    from ..readers import read_appendix
 
     lang = args.lang
-    outputs = check_outputs(args.out, [args.appendix] if args.appendix else [], (".csv", ".png"))
-    tasks = read_appendix(args.appendix, pillars=args.pillars)
+    inputs = [args.appendix, args.pillars, args.scenario]
+    outputs = check_outputs(args.out, inputs, (".csv", ".png"))
+    tasks = read(args.appendix, args.pillars)
     options = run_arguments(args, tasks)
     sweep = sweep_of(
         tasks, source=args.source, points=args.points, start=args.start, stop=args.stop, **options
@@ -279,19 +283,21 @@ def frontier(args: argparse.Namespace) -> int:
     failed = sweep.loc[sweep["failed"], "reason"].drop_duplicates()
     for reason in failed.head(3):
         print(f"portfolio: infeasible: {reason}", file=sys.stderr)
-    for out in outputs:
+
+    def write(out: Path, temporary: Path) -> None:
         if out.suffix.lower() == ".csv":
             from ..output import atomic_write_text, csv_for_excel
 
-            atomic_write_text(out, csv_for_excel(sweep))
+            atomic_write_text(temporary, csv_for_excel(sweep))
         else:
             import matplotlib
 
             matplotlib.use("Agg")
             from ..plots import in_language, plot_frontier, save_figure
 
-            save_figure(in_language(plot_frontier(sweep), lang), out)
-        print(f"{word('wrote', lang)} {out}")
+            save_figure(in_language(plot_frontier(sweep), lang), temporary)
+
+    write_outputs(outputs, write, inputs, word("wrote", lang))
     return 0
 
 
@@ -301,7 +307,8 @@ def explain(args: argparse.Namespace) -> int:
     from ..explanations import explain_text
 
     lang = args.lang
-    outputs = check_outputs(args.out, [args.appendix] if args.appendix else [], (".csv",))
+    inputs = [args.appendix, args.pillars, args.scenario]
+    outputs = check_outputs(args.out, inputs, (".csv",))
     allocation = run(args)
     reasons = reasons_of(allocation, threshold=AS_PLANNED, lang=lang)
     if args.task:
@@ -312,32 +319,34 @@ def explain(args: argparse.Namespace) -> int:
                 f"{task!s:<5}{_money(row['planned']):>14}{_money(row['allocated']):>14}"
                 f"{_money(row['difference']):>14}  {row['reason']}"
             )
-    for out in outputs:
+    if outputs:
         from ..output import atomic_write_text, csv_for_excel
 
         frame = reasons.copy()
         names = {task.id: task.name for task in allocation.tasks}
         frame.insert(0, "name", [names.get(str(i), "") for i in frame.index])
-        atomic_write_text(out, csv_for_excel(frame.reset_index()))
-        print(f"{word('wrote', lang)} {out}")
+        text = csv_for_excel(frame.reset_index())
+        write_outputs(
+            outputs, lambda _out, temporary: atomic_write_text(temporary, text), inputs, word("wrote", lang)
+        )
     return 0
 
 
 def report(args: argparse.Namespace) -> int:
     """Write the one-file HTML report of a run, or of scenarios side by side."""
-    from ..readers import read_appendix
     from ..report import write_report
     from ..scenarios import compare as run_all
     from ..scenarios import load_scenarios
 
-    out = check_outputs(
-        [args.out], [*args.scenario, *([args.appendix] if args.appendix else [])], (".html",)
-    )[0]
-    tasks = read_appendix(args.appendix)
+    inputs = [*args.scenario, args.appendix]
+    out = check_outputs([args.out], inputs, (".html",))[0]
+    tasks = read(args.appendix)
+    wrote = word("wrote", args.lang)
     if not args.scenario:
         from ..model import optimize as run_default
 
-        write_report(out, run_default(tasks))
+        allocation = run_default(tasks)
+        write_outputs([out], lambda _out, temporary: write_report(temporary, allocation), inputs, wrote)
     else:
         scenarios = [s for path in args.scenario for s in load_scenarios(path, tasks)]
         comparison = run_all(scenarios, tasks) if len(scenarios) > 1 else None
@@ -346,8 +355,13 @@ def report(args: argparse.Namespace) -> int:
             for s in scenarios
         ]
         first, *others = runs
-        write_report(out, first[2], name=first[0], description=first[1], others=others, comparison=comparison)
-    print(f"{word('wrote', args.lang)} {out}")
+
+        def write(_out: Path, temporary: Path) -> None:
+            write_report(
+                temporary, first[2], name=first[0], description=first[1], others=others, comparison=comparison
+            )
+
+        write_outputs([out], write, inputs, wrote)
     return 0
 
 
@@ -358,7 +372,6 @@ def convert(args: argparse.Namespace) -> int:
     """Read any layout, write what the suffix names: the tidy CSV, or the document's layout."""
     from ..layout_rows import appendix_lines
     from ..output import atomic_write_text, refuse_overwrite
-    from ..readers import read_appendix
     from ..readers.tidy import write_csv
     from ..writers import write_layout_docx, write_layout_text, write_layout_xlsx
 
@@ -369,8 +382,8 @@ def convert(args: argparse.Namespace) -> int:
             f"{out}: --out must end in .csv (the tidy table) or .xlsx, .docx, .txt (laid out like "
             f"the document), not {suffix or 'no suffix'!r}"
         )
-    refuse_overwrite(out, [Path(args.appendix)])
-    tasks = read_appendix(args.appendix, pillars=args.pillars)
+    refuse_overwrite(out, protected_inputs([args.appendix, args.pillars]))
+    tasks = read(args.appendix, args.pillars)
     year = tasks.plan_year or 2024
     if suffix == ".csv":
         write_csv(tasks, out)
