@@ -62,7 +62,9 @@ def check_magnitude(value: float, shown: object) -> float:
         text = str(shown).strip()
         if not isinstance(shown, str) or len(text) > 30:
             text = f"{float(value):g}"
-        raise MoneyFormatError(f"expected an amount of at most 10^12 million VND (beyond any budget), got {text!r}")
+        raise MoneyFormatError(
+            f"expected an amount of at most 10^12 million VND (beyond any budget), got {text!r}"
+        )
     return value
 
 

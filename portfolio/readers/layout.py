@@ -215,6 +215,7 @@ class _Parser:
         self.members: dict[tuple[str, int], list[str]] = {}
         self.header: list[tuple[int, str]] = []
         self.header_width = 0
+        self.twice: list[str] = []
         self.heading_where: dict[str, str] = {}
         self.headers_seen = 0
         self.pending: tuple[tuple[str, ...], Line] | None = None
@@ -316,17 +317,24 @@ class _Parser:
         if self.group == "E":
             required = {"number", "group_letter"}
         else:
+            # every money column the document's table of this group has: without one, its
+            # amounts would be read as zero
             required = {"number", "name", "period", "approved", "planned"}
+            if self.group == "B":
+                required |= {"spent_before", "carried_over"}
             if self.group == "D":
-                required.add("agency")
+                required |= {"agency", "spent_before"}
         return sorted(required - set(columns))
 
     def set_header(self, names: list[str | None]) -> dict[str, int]:
         columns: dict[str, int] = {}
         self.header = []
+        self.twice = []
         for index, column in enumerate(names):
             if column:
                 self.header.append((index, column))
+                if column in columns and self.group != "E":  # E has approved under two titles
+                    self.twice.append(column)
                 columns.setdefault(column, index)
         return columns
 
@@ -366,6 +374,8 @@ class _Parser:
 
         self.header_width = _width(cells)
         columns = self.set_header([_column_of(cell) for cell in cells])
+        if self.twice:
+            raise self.error(f"the header row names the column {self.twice[0]} twice", line.where)
         if self.missing_columns(columns):
             # perhaps a header over two rows (a merged "Kinh phí" above its columns)
             self.pending = (cells, line)
@@ -391,6 +401,8 @@ class _Parser:
                 for i in range(width)
             ]
         columns = self.set_header(names)
+        if self.twice:
+            raise self.error(f"the header row names the column {self.twice[0]} twice", top_line.where)
         missing = self.missing_columns(columns)
         if missing:
             found = ", ".join(repr(c) for c in top if c) or "nothing"
@@ -425,6 +437,12 @@ class _Parser:
             if "đề xuất mới" in key or key.endswith("mới"):
                 self.d_is_new = True
                 return
+            raise self.error(
+                "expected a sub-heading of group D (Nhiệm vụ chuyển tiếp / Nhiệm vụ đề xuất mới) or TỔNG, "
+                f"got {label!r}",
+                line.where,
+                "name",
+            )
         self.agency = label
         position = self.agency_position.get(self.group, 0)
         self.agency_position[self.group] = position + 1
