@@ -22,7 +22,7 @@ from portfolio.cli import main
 from portfolio.crosscheck import allowed_gap, mismatch_warning
 from portfolio.errors import InputError
 from portfolio.money import format_vnd
-from portfolio.readers.layout import heading_group
+from portfolio.readers.cells import heading_group
 from portfolio.reconciliation import reconcile_tasks
 from portfolio.tasks import MONEY_COLUMNS, TaskList
 

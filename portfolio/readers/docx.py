@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..tasks import TaskList
 from ._files import BROKEN_PACKAGE as _BROKEN
-from .layout import Line, clean_cell, parse_layout
+from .cells import clean_cell
+from .layout import Line, parse_layout
 from .xlsx import RowClassifier, check_office_file
 
 if TYPE_CHECKING:

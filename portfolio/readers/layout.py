@@ -15,9 +15,7 @@ the file, the row (``B3 (line 431)``, ``sheet 'B' row 12``) and the field.
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,20 +23,10 @@ from ..crosscheck import check_document
 from ..errors import InputError
 from ..money import MoneyFormatError, parse_vnd
 from ..tasks import MONEY_COLUMNS, StatedTotal, Task, TaskList, make_task, parse_period
+from .cells import cell_key, clean_cell, column_of, fold, heading_group, unknown_group
 
-__all__ = ["Line", "clean_cell", "fold", "header_year", "heading_group", "parse_layout"]
+__all__ = ["Line", "header_year", "parse_layout"]
 
-_TAGS = re.compile(r"<[^>]+>")
-_HEADING = re.compile(r"^[\s*_#]*([A-Ea-e])\s*\.\s*([^\s\d.].*)$")
-# "F. CÁC NHIỆM VỤ … (2 nhiệm vụ)": shaped like a group heading, but no group of the appendix
-_OTHER_HEADING = re.compile(r"^[\s*_#]*([A-Z])\s*\.\s*[^\s\d.]")
-# Letters that look Latin but are not (Cyrillic, Greek): a heading typed or pasted with
-# one of them must still be read as the group it shows.
-_CONFUSABLES = str.maketrans(
-    "АВСЕНКМОРТХаеорсхуАВЕНІЈКМОРЅТХΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
-    "ABCEHKMOPTXaeopcxyABEHIJKMOPSTXABEHIKMNOPTXYZ",
-)
-_TASK_COUNT = re.compile(r"\(\s*0*(\d+)\s+nhiệm\s+vụ\s*\)", re.IGNORECASE)
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _NUMBER = re.compile(r"^\d+(?:\.0+)?$")
 _TOTALS = {"tổng", "tổng cộng", "cộng"}
@@ -79,95 +67,6 @@ class Line:
     heading: bool = False
     complete: bool = False
     covered: frozenset[int] = frozenset()
-
-
-def clean_cell(value: object) -> str:
-    """Text of a cell without tags, entities, odd spaces or Unicode variants.
-
-    Examples
-    --------
-    >>> clean_cell("<b>Văn phòng ĐDBQH&amp;HĐND TP</b>")
-    'Văn phòng ĐDBQH&HĐND TP'
-    """
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = html.unescape(_TAGS.sub("", str(value)))
-    text = unicodedata.normalize("NFC", text.replace("\u00a0", " "))
-    return " ".join(text.split())
-
-
-def fold(text: str) -> str:
-    """Text as it looks: compatibility forms (fullwidth ``Ａ``) and Cyrillic/Greek look-alikes made Latin.
-
-    Examples
-    --------
-    >>> fold("\u0410. CÁC NHIỆM VỤ"), fold("ＴＴ")
-    ('A. CÁC NHIỆM VỤ', 'TT')
-    """
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).translate(_CONFUSABLES))
-
-
-def heading_group(text: str) -> tuple[str, int | None] | None:
-    """Group letter and announced task count of a heading such as ``A. CÁC … (14 nhiệm vụ)``.
-
-    The letter may be a look-alike (Cyrillic ``А``), the spacing around the dot
-    may vary, and a lower-case heading is read when it announces its task count.
-
-    Examples
-    --------
-    >>> heading_group("**\u0410.CÁC NHIỆM VỤ TRIỂN KHAI (14 NHIỆM VỤ)**")
-    ('A', 14)
-    >>> heading_group("b. các nhiệm vụ chuyển tiếp (39 nhiệm vụ)"), heading_group("B. 38 tỷ")
-    (('B', 39), None)
-    """
-    match = _HEADING.match(fold(clean_cell(text)))
-    if not match:
-        return None
-    rest = match.group(2)
-    count = _TASK_COUNT.search(rest)
-    capital = match.group(1).isupper() and any(ch.isalpha() and ch.isupper() for ch in rest[:8])
-    if not capital and count is None:
-        return None
-    return match.group(1).upper(), int(count.group(1)) if count else None
-
-
-def unknown_group(text: str) -> str | None:
-    """The letter of a heading shaped like a group heading, with a task count, but not A–E."""
-    cleaned = fold(clean_cell(text))
-    match = _OTHER_HEADING.match(cleaned)
-    if match and match.group(1) not in "ABCDE" and _TASK_COUNT.search(cleaned):
-        return match.group(1)
-    return None
-
-
-def _key(text: str) -> str:
-    return fold(clean_cell(text)).casefold()
-
-
-def _column_of(header: str) -> str | None:
-    """Map a header cell of the document to the tidy column it holds."""
-    h = _key(header)
-    if h in {"tt", "stt"}:
-        return "number"
-    if h.startswith("tên nhóm"):
-        return "group_letter"
-    if h.startswith("tên nhiệm vụ"):
-        return "name"
-    if h.startswith("thời gian"):
-        return "period"
-    if h.startswith("đơn vị chủ trì"):
-        return "agency"
-    if h.startswith("dự toán") or h.startswith("nhu cầu kinh phí"):
-        return "approved"
-    if h.startswith("kinh phí đã sử dụng") or h.startswith("đã phân bổ"):
-        return "spent_before"
-    if h.startswith("chuyển nguồn"):
-        return "carried_over"
-    if h.startswith("dự kiến phân bổ"):
-        return "planned"
-    return None
 
 
 def header_year(header: str) -> int | None:
@@ -266,7 +165,7 @@ class _Parser:
                 return
         if not any(cells) or self.group is None:
             return
-        if _column_of(filled[0]) == "number":
+        if column_of(filled[0]) == "number":
             self.read_header(cells, line)
             return
         if not self.columns:
@@ -373,7 +272,7 @@ class _Parser:
         self.note_years(cells, line)
 
         self.header_width = _width(cells)
-        columns = self.set_header([_column_of(cell) for cell in cells])
+        columns = self.set_header([column_of(cell) for cell in cells])
         if self.twice:
             raise self.error(f"the header row names the column {self.twice[0]} twice", line.where)
         if self.missing_columns(columns):
@@ -388,11 +287,11 @@ class _Parser:
         assert self.pending is not None
         top, top_line = self.pending
         self.pending = None
-        below = [_column_of(c) for c in cells]
+        below = [column_of(c) for c in cells]
         continues = not line.heading and (not cells or not cells[0] or below[0] == "number")
         if continues:
             self.note_years(cells, line)
-        names = [_column_of(c) for c in top]
+        names = [column_of(c) for c in top]
         if continues and any(below[1:]):
             self.header_width = max(self.header_width, _width(cells))
             width = max(len(names), len(below))
@@ -420,7 +319,7 @@ class _Parser:
             label, number = number, ""  # a label cell merged across TT and the name column
         if not label:
             return
-        if _key(label) in _TOTALS:
+        if cell_key(label) in _TOTALS:
             self.state("group", None, cells, line, position=0)
             return
         if number and not _ROMAN.match(number.upper()):
@@ -430,7 +329,7 @@ class _Parser:
                 "TT",
             )
         if self.group == "D":
-            key = _key(label)
+            key = cell_key(label)
             if "chuyển tiếp" in key:
                 self.d_is_new = False
                 return

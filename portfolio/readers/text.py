@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..tasks import TaskList
 from ._files import read_text
-from .layout import Line, clean_cell, parse_layout
+from .cells import clean_cell
+from .layout import Line, parse_layout
 
 __all__ = ["appendix_lines", "read_text_layout"]
 

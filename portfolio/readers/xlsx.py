@@ -27,7 +27,8 @@ from ..errors import InputError
 from ..input_files import check_input
 from ..tasks import TaskList
 from ._files import BROKEN_PACKAGE as _BROKEN
-from .layout import Line, clean_cell, fold, heading_group, parse_layout
+from .cells import clean_cell, fold, heading_group
+from .layout import Line, parse_layout
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
