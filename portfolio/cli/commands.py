@@ -96,18 +96,19 @@ def reconcile(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
         return 0
+    lang = args.lang
     if not tasks.stated:
         print(f"{args.appendix}: states no subtotals (a tidy CSV has none); nothing to reconcile")
-    elif not findings:
-        print(f"{args.appendix}: every stated subtotal equals the sum of its rows")
-    for finding in findings:
-        print(finding)
-    mismatches = sum(f.kind == "mismatch" for f in findings)
-    lang = args.lang
-    print(
-        f"{len(findings)} {word('findings', lang)}: {mismatches} {word('mismatches', lang)}, "
-        f"{len(findings) - mismatches} {word('roundings', lang)}"
-    )
+    else:
+        if not findings:
+            print(f"{args.appendix}: every stated subtotal equals the sum of its rows")
+        for finding in findings:
+            print(finding)
+        mismatches = sum(f.kind == "mismatch" for f in findings)
+        print(
+            f"{len(findings)} {word('findings', lang)}: {mismatches} {word('mismatches', lang)}, "
+            f"{len(findings) - mismatches} {word('roundings', lang)}"
+        )
     if merges:
         print(f"{word('merged', lang)}:")
         for canonical, spellings in merges.items():

@@ -497,14 +497,12 @@ def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> Task
                 row=parser.heading_where[group],
             )
     members = {key: tuple(ids) for key, ids in parser.members.items()}
-    return TaskList(
+    tasks = TaskList(
         tuple(parser.tasks),
         source=file,
         stated=tuple(parser.stated),
         members=members,
         plan_year=parser.plan_year(),
     )
-
-    tasks = TaskList(tuple(parser.tasks), source=file, stated=tuple(parser.stated), members=members)
     check_document(tasks)
     return tasks
