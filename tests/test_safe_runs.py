@@ -205,7 +205,7 @@ def test_all_outputs_are_replaced_together(tmp_path: Path, capsys: pytest.Captur
     csv, xlsx = _old_outputs(tmp_path)
     assert main(["optimize", "--out", str(csv), "--out", str(xlsx)]) == 0
     assert capsys.readouterr().out.splitlines()[-2:] == [f"wrote {csv}", f"wrote {xlsx}"]
-    assert csv.read_text(encoding="utf-8").startswith("year,id,")
+    assert csv.read_text(encoding="utf-8-sig").startswith("year,id,")
     assert xlsx.read_bytes().startswith(b"PK\x03\x04")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "o.xlsx"]
 
