@@ -30,6 +30,7 @@ from .model import (
     priority_weights,
 )
 from .money import format_amount, format_vnd
+from .start_notes import start_notes
 
 if TYPE_CHECKING:
     from .model import Allocation
@@ -86,6 +87,7 @@ class _Context:
     earlier: dict[tuple[str, int], tuple[float, list[int]]]
     weight: dict[str, float]
     rows: pd.DataFrame
+    start_words: dict[str, str]
 
 
 def _first_year(allocation: Allocation) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -119,6 +121,7 @@ def _context(allocation: Allocation, table: pd.DataFrame) -> _Context:
         earlier=earlier,
         weight=dict(zip(map(str, table.index), weight.tolist(), strict=True)),
         rows=rows,
+        start_words=start_notes(allocation),
     )
 
 
@@ -299,7 +302,7 @@ def _reason(task: str, r: Any, why: Any, ctx: _Context) -> str:
     elif why.lower_reason == LowerReason.LOCK:
         main = f"locked at {_money(r.allocated)} by the scenario; {label}, demand {_money(r.demand)}"
     elif why.held_by == HeldBy.NOT_STARTED:
-        main = f"{label}: not started: it cannot be funded to completion within the plan's envelopes"
+        main = f"{label}: {ctx.start_words.get(task) or 'not started (chưa khởi công)'}"
     else:
         main = _main(task, r, why, ctx)
     if why.held_by == HeldBy.ROW:

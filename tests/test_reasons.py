@@ -67,11 +67,15 @@ def test_the_default_run(runs: dict[str, pf.Allocation]) -> None:
     assert codes(a, "D1") == ("none", "demand", "upper", "")
     # rationed at 32,23% by the recurrent envelope, spent to the last đồng
     assert codes(a, "B38") == ("none", "demand", "envelope", "envelope recurrent")
-    assert codes(a, "C1") == ("none", "demand", "envelope", "envelope recurrent")
-    assert codes(a, "D3") == ("none", "demand", "envelope", "envelope investment")
+    # new starts are admitted only when their whole demand fits (Đ51 k5): none does
+    assert codes(a, "C1") == ("none", "not_started", "not_started", "")
+    assert codes(a, "D3") == ("none", "not_started", "not_started", "")
+    assert a.rows.loc["envelope investment", "held"] == ""  # 2.571 left, less than D3 or D4 needs
     assert a.rows.loc["envelope recurrent", "held"] == "upper"
     assert a.rows.loc["envelope recurrent", "activity"] == pytest.approx(332401)
-    assert not any(a.notes.values())
+    new = a.table.xs(2024, level="year")["kind"] == "new"
+    assert not any(a.notes[task] for task in new.index[~new])
+    assert all(a.notes[task] == [label("not_started", UpperReason)] for task in new.index[new])
 
 
 def test_options(runs: dict[str, pf.Allocation]) -> None:
@@ -120,14 +124,15 @@ def test_rows_hold_tasks(runs: dict[str, pf.Allocation]) -> None:
     # the floor of Sở Y tế lifts C14 above the nothing the other new tasks get
     assert codes(floor, "C14") == ("none", "demand", "row", "agency_floor 0: Sở Y tế")
     assert floor.rows.loc["agency_floor 0: Sở Y tế", "held"] == "lower"
-    assert codes(floor, "C1")[2:] == ("envelope", "envelope recurrent")
+    assert codes(floor, "C1")[2:] == ("not_started", "")  # its 6.250 does not fit: nothing is left
 
 
 def test_all_or_nothing(runs: dict[str, pf.Allocation]) -> None:
     a = runs["all_or_nothing"]
     assert codes(a, "D3") == ("none", "all_or_nothing", "upper", "")
-    # D4's 26.688 does not fit in the 6.181 left of the investment envelope
-    assert codes(a, "D4") == ("none", "all_or_nothing", "not_admitted", "envelope investment")
+    # D4's 26.688 does not fit in the 6.181 left of the investment envelope: it does not start
+    assert codes(a, "D4") == ("none", "not_started", "not_started", "")
+    assert a.starts.loc["D4", "left"] == pytest.approx(6181)
     assert a.rows.loc["envelope investment", "held"] == ""
 
 
@@ -137,16 +142,20 @@ def test_not_started_in_a_plan(runs: dict[str, pf.Allocation]) -> None:
     not_started = reasons[reasons["held_by"] == "not_started"]
     assert not not_started.empty
     assert (not_started["upper_reason"] == "not_started").all()
-    # the same tasks in every year, all of them new, none with money
-    by_year = not_started.groupby("year").apply(lambda f: frozenset(f.index.get_level_values("id")))
-    assert by_year.index.tolist() == [2024, 2025, 2026] and by_year.nunique() == 1
+    # only new tasks, none with money; a task waits until the year its schedule fits
     assert (plan.table.loc[not_started.index, "kind"] == "new").all()
     assert (plan.table.loc[reasons["held_by"] == "not_started", "allocated"] == 0).all()
+    starts = plan.starts
+    for (year, task), _ in not_started.iterrows():
+        start = starts.loc[task, "start_year"]
+        assert pd.isna(start) or start > year
     assert codes(plan, "A14", 2026) == ("commitment", "demand", "lower", "")
-    task = str(not_started.index.get_level_values("id")[0])
+    never = starts.index[starts["status"] == "not_started"]
+    assert len(never) and (not_started.index.get_level_values("id").value_counts()[never] == 3).all()
+    task = str(never[0])
     assert plan.notes[task] == [label("not_started", UpperReason)]
     reason = explanations.explain_text(plan, task)
-    assert "not started: it cannot be funded to completion within the plan's envelopes" in reason
+    assert "not started (chưa khởi công): needs" in reason and "no start in 2024–2026 fits" in reason
     assert "deferred by the scenario" not in reason
 
 
@@ -159,7 +168,11 @@ def test_the_codes_are_the_same_with_cbc(tasks: pf.TaskList, runs: dict[str, pf.
 
 def test_a_pure_function_of_the_instance_and_the_allocation(tasks: pf.TaskList) -> None:
     a = pf.optimize(tasks, agency_caps={"Sở Y tế": 5000})
-    inst = build_instance(tasks, a.options, {"recurrent": 332401, "investment": 66390})
+    waiting = a.starts.index[a.starts["status"] == "not_started"]
+    ids = a.year_table().index
+    inst = build_instance(
+        tasks, a.options, {"recurrent": 332401, "investment": 66390}, not_started=ids.isin(waiting)
+    )
     x = solve_ladder(inst).x
     assert inst.lower_reason.shape == inst.upper_reason.shape == (inst.n,)
     pd.testing.assert_frame_equal(task_reasons(inst, x), a.reasons)

@@ -85,6 +85,10 @@ class Allocation:
     binding_rows
         ``(year, family, name)`` of the envelopes and rows each year's
         allocation meets at a bound (see :meth:`binding`).
+    starts
+        One row per new task, indexed by id: whether and when it starts and, when
+        it does not, the year and the money that stop it
+        (:meth:`portfolio.model.admission.Admission.table`, ``docs/model.md`` §6).
 
     Examples
     --------
@@ -111,6 +115,7 @@ class Allocation:
     binding_rows: tuple[tuple[int, str, str], ...] = ()
     solves: int = 0
     instances: tuple[Instance, ...] = field(default=(), repr=False)
+    starts: pd.DataFrame = field(default_factory=_empty_frame)
 
     @property
     def rule(self) -> str:

@@ -6,7 +6,6 @@ rule sees the same commitments, locks, deferrals and analyst constraints.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -147,7 +146,7 @@ def build_instance(
     remaining: np.ndarray | None = None,
     derived: pd.DataFrame | None = None,
     selector: Selector | None = None,
-    not_started: Collection[str] = (),
+    not_started: np.ndarray | None = None,
 ) -> Instance:
     """Turn tasks and options into one year's bounds and rows.
 
@@ -169,8 +168,9 @@ def build_instance(
     selector
         The :class:`Selector` of ``derived`` (likewise reused).
     not_started
-        Task ids among ``options.deferred`` that a multi-year plan does not start
-        (their upper reason is ``not_started`` rather than ``deferral``).
+        Boolean mask of the new tasks not started (yet) in this year by the
+        admission of new starts (``docs/model.md`` §6): 0, upper reason
+        ``not_started``.
 
     Returns
     -------
@@ -233,10 +233,6 @@ def build_instance(
     lower[deferred] = upper[deferred] = 0.0
     lower_reason[deferred] = LowerReason.NONE.value
     upper_reason[deferred] = UpperReason.DEFERRAL.value
-    if not_started:
-        upper_reason[deferred & selector.mask_any(tuple(not_started), option="deferred")] = (
-            UpperReason.NOT_STARTED.value
-        )
     for task_id, amount in options.locked.items():
         k = selector.index(task_id, option="locked")
         if deferred[k]:
@@ -252,6 +248,11 @@ def build_instance(
         upper_reason[k] = UpperReason.LOCK.value
     if year == options.plan_year:
         _apply_committed(options, selector, lower, upper, lower_reason, deferred)
+    if not_started is not None:
+        waiting = np.asarray(not_started, dtype=bool) & ~deferred
+        lower[waiting] = upper[waiting] = 0.0
+        lower_reason[waiting] = LowerReason.NONE.value
+        upper_reason[waiting] = UpperReason.NOT_STARTED.value
     weight = priority_weights(options, selector)
     binary = np.zeros(len(ids), dtype=bool)
     if options.all_or_nothing:

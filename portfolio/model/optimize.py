@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..tasks import TaskList
 from .allocation import Allocation
+from .admission import admit
 from .budget import resolve_budget
 from .committed import check_envelopes, committed_amounts
 from .inputs import load_tasks, make_options, plan_year_of, planned_totals, warn_overdue
-from .instance import build_instance
-from .ladder import solve_ladder
 from .options import SOURCES, Options, budget_matrix
-from .plan import plan_years
 from .results import allocation_tables
 
 if TYPE_CHECKING:
@@ -84,46 +82,20 @@ def optimize(
     warn_overdue(task_list, opts.plan_year)
     envelopes = budget_matrix(opts, planned_totals(task_list), opts.years)
     check_envelopes(task_list, opts.committed, {s: envelopes[s][0] for s in SOURCES}, opts.plan_year)
-    if opts.years > 1:
-        allocation = plan_years(task_list, opts, envelopes)
-    else:
-        envelope = {s: float(envelopes[s][0]) for s in SOURCES}
-        inst = build_instance(task_list, opts, envelope)
-        result = solve_ladder(inst, opts.rule, opts.solver)
-        allocation = Allocation(
-            options=opts,
-            tasks=task_list,
-            envelopes={(s, opts.plan_year): envelope[s] for s in SOURCES},
-            levels={(s, opts.plan_year, t): v for (s, t), v in result.levels.items()},
-            solves=result.solves,
-            instances=(inst,),
-            **allocation_tables([(inst, result)]),
-        )
+    admission = admit(task_list, opts, envelopes)
+    solved = admission.final.solved
+    allocation = Allocation(
+        options=opts,
+        tasks=task_list,
+        envelopes={
+            (s, opts.plan_year + k): float(envelopes[s][k]) for s in SOURCES for k in range(opts.years)
+        },
+        levels={(s, inst.year, t): v for inst, r in solved for (s, t), v in r.levels.items()},
+        solves=admission.solves,
+        instances=tuple(inst for inst, _ in solved),
+        starts=admission.table(),
+        **allocation_tables(solved),
+    )
     if opts.committed:
         add_rounds(allocation.table, opts.committed, opts.plan_year)
     return allocation
-
-
-def run_options(tasks: TaskList, budget: dict[str, Any] | None, rule: str, **options: Any) -> Options:
-    """The run's :class:`Options` for an appendix, as a user may write them.
-
-    Envelopes may be percentages of the document's planned totals (``"-15%"``),
-    ``committed`` an :class:`Allocation`, a CSV path or a mapping, and the plan
-    year, when not given, is the document's (:func:`plan_year_of`).
-    """
-    options["plan_year"] = plan_year_of(tasks, options.get("plan_year"))
-    if "committed" in options:
-        options["committed"] = committed_amounts(options["committed"])
-    return make_options(rule, resolve_budget(budget, planned_totals(tasks)), **options)
-
-
-def add_rounds(table: pd.DataFrame, committed: dict[str, float], first_year: int) -> None:
-    """Add round 1 (đợt 1, the committed amounts), round 2 (đợt 2, the rest) to a table, in place."""
-    keys = {str(k).upper(): float(v) for k, v in committed.items()}
-    years = table.index.get_level_values("year")
-    ids = table.index.get_level_values("id")
-    first = [
-        keys.get(str(i).upper(), 0.0) if y == first_year else 0.0 for y, i in zip(years, ids, strict=True)
-    ]
-    table["round_1"] = first
-    table["round_2"] = table["allocated"] - table["round_1"]

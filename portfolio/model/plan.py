@@ -1,4 +1,4 @@
-"""The rolling multi-year plan (kế hoạch 3 năm, Luật NSNN 2015 Đ43).
+"""The rolling plan: the years of a horizon allocated in turn, for a given set of new starts.
 
 Year by year from ``t0``, each year is allocated by the same ladder and rule as
 a single year, with that year's envelopes; what a task received is taken off
@@ -6,151 +6,185 @@ its remaining need, so an underfunded task asks for more the next year
 (``d = R / m`` with the years left). Leases are paid in every contract year,
 recurring tasks every year.
 
-A new start must be fundable to completion within the horizon (Luật Đầu tư
-công Đ51 k5): after a pass, a new task that received money but not its whole
-schedule through the horizon is not started; the least-covered such task (ties:
-the id in natural order) is deferred and the plan is computed again, until every
-started task is funded to its schedule. One task per pass, so no batch size can
-change which tasks start. A task not started keeps the reason code
-``not_started`` (``portfolio.model.reasons``) in every year.
+Which new tasks start, and when, is decided by :mod:`.admission`; here a start
+is given. A new task started in year ``y`` is a new start (tier 4) in ``y`` and a
+continuing task from ``y + 1`` on (tier 3, tier 2 in its final year), its
+remaining need spread evenly over the years left. A start later than the first
+year the document allows keeps the task's duration: its end year moves by the
+delay. Before its start, a new task gets nothing (reason ``not_started``).
+A single-year run is the horizon of one year (``docs/model.md`` §6).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..demand import derive, task_columns
 from ..tasks import TaskList
-from .allocation import Allocation
 from .instance import Instance, build_instance, make_selector
 from .ladder import LadderResult, solve_ladder
-from .ladder import natural_key as ladder_key
 from .options import SOURCES, Options, Selector
-from .results import allocation_tables
 from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["plan_years"]
+__all__ = ["Horizon", "Pass"]
 
-def _pass(
-    tasks: TaskList,
-    options: Options,
-    envelopes: dict[str, np.ndarray],
-    years: dict[int, tuple[pd.DataFrame, Selector]],
-    not_started: list[str],
-) -> tuple[list[tuple[Instance, LadderResult]], dict[tuple[str, int, int], float], int]:
-    """One pass over the horizon: each year's instance and ladder result, levels, solves.
+Solved = list[tuple[Instance, LadderResult]]
 
-    ``not_started`` are the tasks of ``options.deferred`` the plan itself deferred.
+
+@dataclass
+class Pass:
+    """The horizon allocated for one set of starts.
+
+    ``x`` is the allocation, one row per year; ``idle`` the money each
+    (year, source) leaves unspent.
     """
-    remaining: np.ndarray | None = None
-    allocated = []
-    levels: dict[tuple[str, int, int], float] = {}
-    solves = 0
-    for k in range(options.years):
-        year = options.plan_year + k
-        envelope = {s: float(envelopes[s][k]) for s in SOURCES}
-        if year not in years:
-            derived = derive(tasks, year)
-            years[year] = (derived, make_selector(derived))
-        derived, selector = years[year]
-        inst = build_instance(
-            tasks,
-            options,
-            envelope,
-            year=year,
-            remaining=remaining,
-            derived=derived,
-            selector=selector,
-            not_started=not_started,
-        )
-        result = solve_ladder(inst, options.rule, options.solver)
-        solves += result.solves
-        allocated.append((inst, result))
-        levels.update({(s, year, t): v for (s, t), v in result.levels.items()})
-        kind = inst.derived["kind"].to_numpy(str)
-        spent = np.where((kind == "lease") | (kind == "annual"), 0.0, result.x)
-        remaining = np.maximum(0.0, inst.remaining - spent)
-    return allocated, levels, solves
+
+    starts: dict[int, int]
+    solved: Solved
+    x: np.ndarray
+    idle: np.ndarray
+    solves: int
 
 
-def _to_defer(
-    allocated: list[tuple[Instance, LadderResult]], tasks: TaskList, options: Options, deferred: list[str]
-) -> list[str]:
-    """The new tasks to defer after a pass (none when every started one is funded to schedule)."""
-    import pandas as pd
-
-    first = allocated[0][0]
-    n = first.n
-    # summed per task exactly as a groupby of the stacked yearly tables does
-    stacked = pd.Series(np.concatenate([result.x for _, result in allocated]))
-    received = stacked.groupby(np.tile(np.arange(n), len(allocated)), sort=False).sum().to_numpy()
-    ids = np.asarray(first.ids, dtype=object)
-    new = first.derived["kind"].to_numpy(str) == "new"
-    # the schedule through the horizon: the whole remaining need if the task
-    # ends within it, else the even share of the years inside it
-    end = task_columns(tasks)["end_year"]
-    last_year = options.plan_year + options.years - 1
-    years_in = np.minimum(end, last_year) - options.plan_year + 1
-    years_total = np.maximum(1, end - options.plan_year + 1)
-    schedule = first.remaining * np.clip(years_in / years_total, 0, 1)
-    short = np.flatnonzero(
-        new
-        & (received > AMOUNT)
-        & (received < schedule - AMOUNT * np.maximum(1.0, schedule))
-        & ~first.derived.index.isin(deferred)
-    )
-    if not short.size:
-        return []
-    coverage = received[short] / schedule[short]
-    natural = [ladder_key(str(i)) for i in ids[short]]
-    order = sorted(range(short.size), key=lambda k: (round(float(coverage[k]), 9), natural[k]))
-    return [str(ids[short[order[0]]])]
-
-
-def plan_years(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -> Allocation:
-    """Allocate ``options.years`` years from ``options.plan_year`` on.
+class Horizon:
+    """The years of a run, the new tasks' schedules, and how to allocate a set of starts.
 
     Parameters
     ----------
     tasks
         The appendix.
     options
-        The run's options (``years > 1``).
+        The run's options (``years`` is the horizon: 1 for a single year).
     envelopes
         Source -> one envelope per year.
-
-    Returns
-    -------
-    Allocation
-        With one row per task and year (the index ``(year, id)``), sensitivity per
-        envelope and year and the binding rows of every year.
     """
-    deferred = list(options.deferred)
-    opts = options
-    total_solves = 0
-    years: dict[int, tuple[pd.DataFrame, Selector]] = {}
-    while True:
-        not_started = deferred[len(options.deferred) :]
-        allocated, levels, solves = _pass(tasks, opts, envelopes, years, not_started)
-        total_solves += solves
-        drop = _to_defer(allocated, tasks, opts, deferred)
-        if not drop:
-            break
-        deferred.extend(drop)
-        opts = opts.model_copy(update={"deferred": tuple(deferred)})
-    return Allocation(
-        options=options,
-        tasks=tasks,
-        envelopes={
-            (s, options.plan_year + k): float(envelopes[s][k]) for s in SOURCES for k in range(options.years)
-        },
-        levels=levels,
-        solves=total_solves,
-        instances=tuple(inst for inst, _ in allocated),
-        **allocation_tables(allocated),
-    )
+
+    def __init__(self, tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -> None:
+        self.tasks = tasks
+        self.options = options
+        self.first = options.plan_year
+        self.last = options.plan_year + options.years - 1
+        self.envelope = np.array([[float(envelopes[s][k]) for s in SOURCES] for k in range(options.years)])
+        self._years: dict[int, tuple[pd.DataFrame, Selector]] = {}
+        derived, _ = self.year(self.first)
+        cols = task_columns(tasks)
+        self.kind = derived["kind"].to_numpy(str)
+        self.new = self.kind == "new"
+        self.need = derived["remaining_need"].to_numpy(float)
+        self.source = np.select(
+            [derived["funding_source"].to_numpy(object) == s for s in SOURCES], np.arange(len(SOURCES)), -1
+        )
+        #: the first year each new task may start, and its duration in years from then
+        self.earliest = np.maximum(cols["start_year"], self.first)
+        self.duration = np.maximum(cols["end_year"], self.earliest) - self.earliest + 1
+        self.ids = tuple(str(i) for i in derived.index)
+
+    def year(self, year: int) -> tuple[pd.DataFrame, Selector]:
+        """``derive(tasks, year)`` and its selector, computed once per year."""
+        if year not in self._years:
+            derived = derive(self.tasks, year)
+            self._years[year] = (derived, make_selector(derived))
+        return self._years[year]
+
+    def end(self, task: int, start: int) -> int:
+        """The end year of a new task started in ``start`` (its duration kept)."""
+        return start + int(self.duration[task]) - 1
+
+    def schedule(self, task: int, start: int) -> float:
+        """What a task started in ``start`` must receive within the horizon: its even share."""
+        inside = min(self.end(task, start), self.last) - start + 1
+        return float(self.need[task] * min(1.0, inside / self.duration[task]))
+
+    def per_year(self, task: int, start: int) -> float:
+        """The even-schedule demand of a new task started in ``start``."""
+        return float(self.need[task] / self.duration[task])
+
+    def _view(self, year: int, starts: dict[int, int]) -> tuple[pd.DataFrame, np.ndarray]:
+        """The year's derived table with the started tasks' tiers and years left; who waits."""
+        derived, _ = self.year(year)
+        waiting = self.new.copy()
+        moved = []
+        for task, start in starts.items():
+            if start <= year:
+                waiting[task] = False
+                if start < year or start != self.earliest[task]:
+                    moved.append(task)
+        if not moved:
+            return derived, waiting
+        view = derived.copy()
+        rows = np.asarray(moved)
+        ends = np.array([self.end(t, starts[t]) for t in moved])
+        began = np.array([starts[t] < year for t in moved])
+        kind = view["kind"].to_numpy(object).copy()
+        kind[rows[began]] = "continuing"
+        tier = view["tier"].to_numpy(int).copy()
+        tier[rows[began]] = np.where(ends[began] <= year, 2, 3)  # finishing, else continuing
+        years_left = view["years_left"].to_numpy(int).copy()
+        years_left[rows] = np.maximum(1, ends - year + 1)
+        view["kind"] = kind
+        view["tier"] = tier
+        view["years_left"] = years_left
+        return view, waiting
+
+    def allocate(self, starts: dict[int, int], reuse: Pass | None = None, from_year: int | None = None) -> Pass:
+        """Allocate every year of the horizon with the new tasks ``starts`` (task -> start year).
+
+        ``reuse`` is a pass whose years before ``from_year`` had the same starts:
+        those years are taken from it as they are.
+        """
+        k0 = 0 if reuse is None or from_year is None else from_year - self.first
+        solved: Solved = list(reuse.solved[:k0]) if reuse is not None else []
+        x = np.zeros((self.options.years, len(self.ids)))
+        if k0:
+            assert reuse is not None
+            x[:k0] = reuse.x[:k0]
+        remaining = self.need.copy()
+        fixed = (self.kind == "lease") | (self.kind == "annual")
+        for k in range(k0):
+            remaining = np.maximum(0.0, remaining - np.where(fixed, 0.0, x[k]))
+        solves = 0
+        for k in range(k0, self.options.years):
+            year = self.first + k
+            derived, waiting = self._view(year, starts)
+            inst = build_instance(
+                self.tasks,
+                self.options,
+                {s: float(self.envelope[k, j]) for j, s in enumerate(SOURCES)},
+                year=year,
+                remaining=remaining,
+                derived=derived,
+                selector=self.year(year)[1],
+                not_started=waiting,
+            )
+            result = solve_ladder(inst, self.options.rule, self.options.solver)
+            solves += result.solves
+            solved.append((inst, result))
+            x[k] = result.x
+            remaining = np.maximum(0.0, remaining - np.where(fixed, 0.0, result.x))
+        spent = np.stack([np.bincount(self.source, weights=row, minlength=len(SOURCES)) for row in x])
+        return Pass(dict(starts), solved, x, self.envelope - spent, solves)
+
+    def short(self, run: Pass, tasks: list[int] | None = None) -> list[tuple[int, float]]:
+        """The started tasks (of ``tasks``, default all) behind their schedule, with the shortfall.
+
+        A start is on schedule when, by the end of each year of its window inside
+        the horizon, it has received its even-schedule demand for every year so far
+        (so money a pacing cap lets it take early counts for later years).
+        """
+        out = []
+        for task in sorted(run.starts) if tasks is None else tasks:
+            start = run.starts[task]
+            k0, k1 = start - self.first, min(self.end(task, start), self.last) - self.first
+            need = self.per_year(task, start)
+            due = need * np.arange(1, k1 - k0 + 2)
+            got = np.cumsum(run.x[k0 : k1 + 1, task])
+            behind = float(np.max(due - got))
+            if behind > AMOUNT * max(1.0, need):
+                out.append((task, behind))
+        return out

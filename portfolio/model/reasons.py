@@ -130,8 +130,8 @@ LABELS: dict[type[Enum], dict[str, tuple[str, str]]] = {
             "đầu tư công mới: bố trí đủ hoặc không bố trí",
         ),
         "not_started": (
-            "not started: it cannot be funded to completion within the plan's envelopes",
-            "không khởi công: không bố trí đủ để hoàn thành trong kế hoạch",
+            "not started: its schedule does not fit in the money left (Đ51 k5)",
+            "chưa khởi công: số vốn còn lại không đủ bố trí theo tiến độ",
         ),
     },
     HeldBy: {
@@ -141,7 +141,7 @@ LABELS: dict[type[Enum], dict[str, tuple[str, str]]] = {
         "envelope": ("rationed by its envelope", "bị giới hạn bởi hạn mức nguồn vốn"),
         "level": ("at the rule's level", "theo mức chung của quy tắc"),
         "not_admitted": ("not started: its full amount did not fit", "không khởi công: không đủ vốn"),
-        "not_started": ("not started by the plan", "không khởi công trong kế hoạch"),
+        "not_started": ("not started (yet)", "chưa khởi công"),
     },
 }
 
