@@ -61,23 +61,28 @@ def test_columns_and_completeness(reasons: pd.DataFrame, default_allocation: pf.
             "tier 3 continuing (chuyển tiếp): rationed at the common coverage 32,23% of its "
             "even-schedule demand 237.540,67 because the recurrent envelope 332.401 binds",
         ),
-        ("C1", "tier 4 new (khởi công mới): nothing left in the recurrent envelope 332.401 after tiers 1–3"),
+        # a new start needs its whole demand (Đ51 k5): nothing is left after tiers 1–3
+        (
+            "C1",
+            "tier 4 new (khởi công mới): not started (chưa khởi công): needs 6.250 a year in 2024 "
+            "(recurrent); 2024 has 0 left",
+        ),
         # 96.402 over 2024-2025 = 48.201 although the document planned 66.300
         (
             "D1",
             "tier 3 continuing (chuyển tiếp): capped at its demand 48.201 "
             "(remaining need 96.402 over 2 years)",
         ),
-        # (66.390 − 63.819) / (20.000 + 26.688) = 5,51%
-        (
-            "D3",
-            "tier 4 new (khởi công mới): rationed at the common coverage 5,51% of its even-schedule "
-            "demand 20.000 because the investment envelope 66.390 binds",
-        ),
     ],
 )
 def test_reasons_on_the_document(reasons: pd.DataFrame, task: str, reason: str) -> None:
     assert why(reasons, task) == reason
+
+
+def test_a_new_start_that_does_not_fit_says_what_is_left(tasks: pf.TaskList) -> None:
+    # 66.390 − 63.819 = 2.571 is left of the investment envelope; D3 needs 20.000
+    text = explain_text(pf.optimize(tasks), "D3")
+    assert "not started (chưa khởi công): needs 20.000 a year in 2024 (investment); 2024 has 2.571 left" in text
 
 
 @pytest.mark.parametrize("rule", RULES)

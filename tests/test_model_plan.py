@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import portfolio as pf
@@ -19,11 +20,11 @@ def test_one_row_per_task_and_year(plan: pf.Allocation) -> None:
 
 
 def test_first_year_is_the_single_year_answer(plan: pf.Allocation, default_allocation: pf.Allocation) -> None:
+    # no new task fits in 2024 on either horizon (nothing is left of recurrent, 2.571 of investment)
+    assert not (plan.starts["start_year"] == 2024).any()
     first = plan.year_table(2024)["allocated"]
     single = default_allocation.year_table()["allocated"]
-    # the only difference: new starts that cannot be completed are not started
-    same = first.index.difference(["D3", "D4"])
-    assert (first[same] - single[same]).abs().max() < 1e-6
+    assert (first - single).abs().max() < 1e-6
 
 
 def test_leases_paid_every_contract_year(plan: pf.Allocation) -> None:
@@ -45,16 +46,68 @@ def test_continuing_tasks_never_exceed_their_need(plan: pf.Allocation, tasks: pf
     assert (total <= derived.loc[total.index, "remaining_need"] + 1e-4).all()
 
 
-def test_new_starts_are_funded_to_their_schedule(plan: pf.Allocation, tasks: pf.TaskList) -> None:
-    table = plan.table
-    total = table[table["kind"] == "new"].groupby(level="id")["allocated"].sum()
-    derived = pf.derive(tasks)
-    for task_id, received in total.items():
-        if received <= 1e-6:
-            continue
+def on_schedule(plan: pf.Allocation, tasks: pf.TaskList) -> None:
+    """Every admitted start is paid its even schedule, year by year, over its window in the horizon."""
+    first, last = plan.years[0], plan.years[-1]
+    derived = pf.derive(tasks, first)
+    x = plan.table["allocated"]
+    for task_id, row in plan.starts[plan.starts["status"] == "started"].iterrows():
         task = tasks[str(task_id)]
-        share = min(1.0, (min(task.end_year, 2026) - 2024 + 1) / max(1, task.end_year - 2024 + 1))
-        assert received >= derived.loc[task_id, "remaining_need"] * share - 1e-3
+        duration = task.end_year - max(task.start_year, first) + 1
+        per_year = derived.loc[task_id, "remaining_need"] / duration
+        start = int(row["start_year"])
+        assert int(row["end_year"]) == start + duration - 1  # a late start keeps its duration
+        paid = 0.0
+        for k, year in enumerate(range(start, min(start + duration - 1, last) + 1)):
+            paid += x[(year, task_id)]
+            assert paid >= (k + 1) * per_year - 1e-3 * max(1.0, per_year), (task_id, year)
+        for year in range(first, start):
+            assert x[(year, task_id)] == 0  # nothing before its start
+
+
+def maximal(plan: pf.Allocation, tasks: pf.TaskList) -> None:
+    """No task left out could start in some year and be paid from money left idle in its window."""
+    first, last = plan.years[0], plan.years[-1]
+    derived = pf.derive(tasks, first)
+    spent = plan.table.groupby(["year", "funding_source"])["allocated"].sum()
+    idle = {(y, s): plan.envelopes[(s, y)] - spent[(y, s)] for s, y in plan.envelopes}
+    for task_id in plan.starts.index[plan.starts["status"] == "not_started"]:
+        task = tasks[str(task_id)]
+        duration = task.end_year - max(task.start_year, first) + 1
+        per_year = derived.loc[task_id, "remaining_need"] / duration
+        for start in range(max(task.start_year, first), last + 1):
+            window = range(start, min(start + duration - 1, last) + 1)
+            assert min(idle[(y, task.funding_source)] for y in window) < per_year - 1e-6, (task_id, start)
+
+
+def test_new_starts_are_funded_to_their_schedule(plan: pf.Allocation, tasks: pf.TaskList) -> None:
+    on_schedule(plan, tasks)
+    maximal(plan, tasks)
+    # D3 and D4 fit only in 2026, when D1 and D2 are finished; D4, a one-year project, is paid in 2026 alone
+    assert plan.starts.loc["D3", "start_year"] == plan.starts.loc["D4", "start_year"] == 2026
+    assert plan.task("D4")["allocated"].tolist() == pytest.approx([0, 0, 26688])
+    assert plan.task("D3")["allocated"].tolist() == pytest.approx([0, 0, 20000])
+
+
+def test_a_richer_plan_starts_every_task_that_fits(tasks: pf.TaskList) -> None:
+    options = {"years": 3, "budget": {"recurrent": 450000, "investment": 90000}}
+    plan = pf.optimize(tasks, **options)
+    on_schedule(plan, tasks)
+    maximal(plan, tasks)
+    starts = plan.starts["start_year"]
+    # the tasks left at 0 before while 2026 had money idle now start when their schedule fits
+    assert starts[["C10", "C12", "C13"]].tolist() == [2026, 2026, 2026]
+    assert starts["C15"] == 2025
+    assert pd.isna(starts["C16"])  # 2.000 in one year: 2025 has 275,59 left, 2026 146,86
+    # started tasks are continuing from the next year: C6 (2 years from 2025) finishes in 2026
+    assert plan.table.loc[(2025, "C6"), "tier"] == 4 and plan.table.loc[(2026, "C6"), "tier"] == 2
+    assert plan.table.loc[(2026, "C1"), "tier"] == 3 and plan.table.loc[(2026, "C1"), "kind"] == "continuing"
+    # deferring a task that does not start changes nothing; the same plan on CBC
+    deferred = pf.optimize(tasks, deferred=["C14"], **options)
+    assert (deferred.table["allocated"] - plan.table["allocated"]).abs().max() < 1e-6
+    cbc = pf.optimize(tasks, solver="cbc", **options)
+    assert (cbc.table["allocated"] - plan.table["allocated"]).abs().max() < 0.01
+    assert cbc.starts["start_year"].equals(plan.starts["start_year"])
 
 
 def test_yearly_budgets() -> None:

@@ -20,13 +20,15 @@ need them) are started by the scenario, in the first year they may start, and
 rationed by the rule like any task of their tier; deferred tasks are not
 candidates.
 
-Two shortcuts give the same answer as the full test, without a solve, when no
-agency or analyst row is set and pacing is off (every amount is then capped by
-its demand, and money left idle means every task of its source is at its
-cap): a candidate whose even schedule fits in the money the plan leaves idle
-in every year of its window is admitted (the plan changes by its schedule
-alone); a candidate whose demand exceeds the money idle in its start year is
-refused (the new starts of that year can all be paid in full only from it).
+Two shortcuts give the same answer as the full test, without a solve, when
+pacing is off (every amount is then capped by its demand). With no agency or
+analyst row (money left idle then means every task of its source is at its
+cap), a candidate whose even schedule fits in the money the plan leaves idle in
+every year of its window is admitted: the plan changes by its schedule alone.
+On the statutory ladder (new starts are the last tier, which holds only new
+tasks, filled after every other tier), a candidate whose demand exceeds the
+money idle in its start year is refused: that year's new starts can all be paid
+in full only from it.
 """
 
 from __future__ import annotations
@@ -184,7 +186,8 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
     current = h.allocate(starts)
     solves = current.solves
     fresh = True  # current.solved is the allocation of ``starts`` (not only its amounts)
-    shortcut = not plain.rows and options.pacing <= 1
+    accept = not plain.rows and options.pacing <= 1
+    refuse = not options.tiers and options.pacing <= 1
     blocked: dict[int, tuple[int, float]] = {}
     tested_at: dict[int, int] = {}
     version = 0
@@ -200,12 +203,12 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
                 window = range(year - h.first, min(h.end(c, year), h.last) - h.first + 1)
                 idle = current.idle[list(window), int(h.source[c])]
                 fits = bool(np.all(idle >= need - AMOUNT * max(1.0, need)))
-                if shortcut and idle[0] < need - AMOUNT * max(1.0, need):
+                if refuse and idle[0] < need - AMOUNT * max(1.0, need):
                     # its start year's tier 4 is full only if its demand fits in the idle money
                     if year == h.earliest[c]:
                         blocked[c] = (c, need - max(0.0, float(idle[0])))
                     continue
-                if shortcut and fits:
+                if accept and fits:
                     current = _with_schedule(current, c, year, need, window, int(h.source[c]))
                     fresh = False
                 else:

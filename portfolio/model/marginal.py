@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import InfeasibleError
 from .options import SOURCES
-from .tolerances import AMOUNT
+from .tolerances import AMOUNT, REPORT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,7 +145,7 @@ def _piece(
             lo = mid
         else:
             hi = mid
-        if hi - lo <= AMOUNT * max(1.0, abs(envelope)):
+        if hi - lo <= REPORT / 10:  # the end to a thousandth of a million
             break
     return Piece(direction * slope, direction * level_slope, envelope + direction * lo)
 
