@@ -46,8 +46,8 @@ def start_note(allocation: Allocation, task_id: str) -> str:
         return "deferred by the scenario (hoãn)"
     duration = int(round(row["schedule"] / row["per_year"])) if row["per_year"] > 0 else 1
     end = min(first + max(duration, 1) - 1, last)
-    words = f"not started (chưa khởi công): needs {format_amount(row['per_year'])} a year in {_years(first, end)}"
-    words += f" ({source})"
+    needs = format_amount(row["per_year"])
+    words = f"not started (chưa khởi công): needs {needs} a year in {_years(first, end)} ({source})"
     if row["short_year"] is not None and str(row["short_year"]) != "<NA>":
         words += f"; {int(row['short_year'])} has {format_amount(row['left'])} left"
     elif row["blocks"]:
@@ -57,7 +57,8 @@ def start_note(allocation: Allocation, task_id: str) -> str:
         table = allocation.table
         mine = table[table["funding_source"] == source]
         spent = mine.groupby(level="year")["allocated"].sum()
-        left = [max(0.0, allocation.envelopes[(source, y)] - float(spent.get(y, 0.0))) for y in allocation.years]
+        years = allocation.years
+        left = [max(0.0, allocation.envelopes[(source, y)] - float(spent.get(y, 0.0))) for y in years]
         words += f"; no start in {_years(first, last)} fits (left: " + ", ".join(
             f"{y} {format_amount(v)}" for y, v in zip(allocation.years, left, strict=True)
         ) + ")"

@@ -449,3 +449,84 @@ def reference_allocate(
             if model.feasible(lo, hi):
                 model.lo[i] = model.hi[i] = upper[i]
     return {ids[i]: float(model.lo[i]) for i in range(n)}
+
+
+def reference_admitted(
+    tasks: pf.TaskList,
+    budget: dict[str, float],
+    rule: str = "proportional",
+    **options: object,
+) -> dict[str, float]:
+    """The single-year allocation with the admission of new starts (docs/model.md §6), by brute force.
+
+    Every candidate is tried in the priority order of new starts (weight, planned,
+    natural id) by allocating the whole year again with it started and every other
+    candidate not started; it is admitted when every admitted start (itself
+    included) then gets its whole demand. Rounds repeat until one admits nothing.
+
+    READING 6: a new task is not a candidate but started by the scenario when it has
+    a floor of its own (must-fund, a lock, a positive seed share) or is named with a
+    positive coefficient in a row with a positive lower bound (an agency floor, an
+    analyst ``>=`` or ``=`` row); deferred tasks are not candidates; a task with no
+    remaining need starts trivially.
+    """
+    table = pf.derive(tasks, int(options.get("plan_year", 2024)))  # type: ignore[call-overload]
+    ids = [str(i) for i in table.index]
+    d = table["annual_demand"].to_numpy(float)
+    need = table["remaining_need"].to_numpy(float)
+    kind = table["kind"].to_numpy(object)
+    agency = table["agency"].to_numpy(object)
+    group = table["group"].to_numpy(object)
+    source = table["funding_source"].to_numpy(object)
+    planned = table["planned"].to_numpy(float)
+    deferred = [str(t) for t in options.get("deferred", ()) or ()]  # type: ignore[attr-defined]
+    weights = dict(options.get("weights") or {})  # type: ignore[call-overload]
+    named = np.zeros(len(ids), dtype=bool)
+    for name, amount in dict(options.get("agency_floors") or {}).items():  # type: ignore[call-overload]
+        if float(amount) > 0:
+            named |= agency == name
+    for text in options.get("constraints", ()) or ():  # type: ignore[attr-defined]
+        coef, op, rhs = _parse_row(str(text), ids, group, source, agency)
+        if op in (">=", "=") and rhs > 0:
+            named |= coef > 0
+    forced, candidates = set(), []
+    for i in range(len(ids)):
+        if kind[i] != "new" or ids[i] in deferred:
+            continue
+        own_floor = (
+            ids[i] in (options.get("must_fund") or ())  # type: ignore[operator]
+            or ids[i] in dict(options.get("locked") or {})  # type: ignore[call-overload]
+            or float(options.get("seed_share", 0.0) or 0.0) * need[i] > 0  # type: ignore[arg-type]
+        )
+        if own_floor or named[i] or need[i] <= 0:
+            forced.add(i)
+        else:
+            candidates.append(i)
+    omega = np.ones(len(ids))
+    for i in range(len(ids)):
+        for key in (ids[i], agency[i], group[i], source[i]):
+            if key in weights:
+                omega[i] *= float(weights[key])
+    candidates.sort(key=lambda i: (-omega[i], -planned[i], natural_key(ids[i])))
+
+    def allocate(started: set[int]) -> dict[str, float]:
+        waiting = [ids[i] for i in candidates if i not in started]
+        run = {**options, "deferred": deferred + waiting}
+        return reference_allocate(tasks, budget, rule, **run)  # type: ignore[arg-type]
+
+    started: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for c in candidates:
+            if c in started:
+                continue
+            trial = started | {c}
+            try:
+                x = allocate(trial)
+            except ReferenceInfeasible:
+                continue
+            if all(x[ids[i]] >= d[i] - 1e-6 * max(1.0, d[i]) for i in trial):
+                started = trial
+                changed = True
+    return allocate(started)

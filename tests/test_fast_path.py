@@ -22,7 +22,7 @@ from portfolio.errors import InfeasibleError
 from portfolio.frontiers import water_fill
 from portfolio.model.fill import fill_level, progressive_level
 from portfolio.model.instance import Instance
-from portfolio.model.ladder import solve_ladder
+from portfolio.model.ladder import natural_key, solve_ladder
 from portfolio.model.options import SOURCES
 
 TOL = 1e-6
@@ -121,7 +121,13 @@ def test_water_fill_equals_optimize_on_synthetic_portfolios() -> None:
         for source in SOURCES:
             mine = derived["funding_source"] == source
             demand, tier = derived.loc[mine, "annual_demand"].to_numpy(), derived.loc[mine, "tier"].to_numpy()
-            x, levels = water_fill(demand, tier, budget[source])
+            # new starts in the stated order: the document's planned amount, then the id (all weights 1)
+            mine_rows = derived[mine].reset_index()
+            new = mine_rows.index[mine_rows["kind"] == "new"]
+            starts = sorted(
+                new, key=lambda i: (-mine_rows.loc[i, "planned"], natural_key(mine_rows.loc[i, "id"]))
+            )
+            x, levels = water_fill(demand, tier, budget[source], starts=np.asarray(starts, dtype=int))
             assert _close(allocation.year_table().loc[mine, "allocated"].to_numpy(), x)
             for tier, level in levels.items():
                 if derived.loc[mine & (derived["tier"] == tier), "annual_demand"].sum() > 0:

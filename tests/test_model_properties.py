@@ -69,8 +69,13 @@ def test_envelope_and_bounds_respected(tasks: pf.TaskList, share: float) -> None
     assert (table["allocated"] <= table["demand"] + 1e-6).all()
     tier1 = table[table["tier"] == 1]
     assert ((tier1["allocated"] - tier1["demand"]).abs() < 1e-6).all()
-    # the money is spent as far as demand allows
-    assert table["allocated"].sum() >= min(envelope, table["demand"].sum()) - 1e-4
+    # the money is spent as far as demand allows, but for what no new start fits in whole
+    left = envelope - table["allocated"].sum()
+    if left > 1e-4:
+        rest = table[table["kind"] != "new"]
+        assert ((rest["allocated"] - rest["demand"]).abs() < 1e-6).all()
+        waiting = table[(table["kind"] == "new") & (table["allocated"] <= 1e-9) & (table["demand"] > 0)]
+        assert (waiting["demand"] > left - 1e-6).all()
 
 
 @SETTINGS
@@ -83,7 +88,8 @@ def test_coverage_never_falls_when_the_envelope_grows(tasks: pf.TaskList, a: flo
     lo = pf.optimize(tasks, budget={"recurrent": base + small * (full - base)})
     hi = pf.optimize(tasks, budget={"recurrent": base + large * (full - base)})
     for key, level in lo.levels.items():
-        assert hi.levels.get(key, 1.0) >= level - 1e-7
+        if key[2] < 4:  # new starts are first fit, whole or not at all: their share may step back
+            assert hi.levels.get(key, 1.0) >= level - 1e-7
 
 
 @SETTINGS

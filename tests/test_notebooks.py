@@ -27,7 +27,7 @@ EXPECTED = {
         "81 tasks",
         "10 findings: 8 mismatches, 2 roundings",
         "recurrent tier 3 (chuyển tiếp) coverage: 32,23%",
-        "investment tier 4 (khởi công mới) coverage: 5,51%",
+        "investment left for new starts (khởi công mới): 2.571; D3 needs 20.000, D4 26.688: neither starts",
         "one more million VND raises recurrent tier-3 coverage by 1/266.884",
         "tier 3 is fully covered at a recurrent envelope of 513.268,5",
         "rationed at the common coverage 32,23% of its even-schedule demand 237.540,67",

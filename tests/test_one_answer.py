@@ -100,8 +100,9 @@ def test_pacing_two_identical_tasks_get_the_same() -> None:
 
 
 def test_closest_to_plan_is_one_point(tasks: pf.TaskList) -> None:
-    x = _agree(tasks, rule="closest_to_plan", budget={"recurrent": 400000, "investment": 80000})
+    x = _agree(tasks, rule="closest_to_plan", budget={"recurrent": 400000, "investment": 120000})
     # tasks planned at 0 share what the least change leaves in proportion to their caps
+    # (56.181 is left of investment after tier 3: D3 and D4 both start)
     d = pf.derive(tasks)
     assert x["D3"] / d.loc["D3", "annual_demand"] == pytest.approx(x["D4"] / d.loc["D4", "annual_demand"])
     assert x["D3"] > 0 and x["D4"] > 0
@@ -130,8 +131,12 @@ def test_seed_share_with_pacing_is_one_point(tasks: pf.TaskList) -> None:
 )
 def test_cbc_solves_what_highs_solves(tasks: pf.TaskList, options: dict[str, object]) -> None:
     x = _agree(tasks, **options)
-    recurrent = pf.derive(tasks)["funding_source"] == "recurrent"
-    assert x[recurrent.to_numpy()].sum() == pytest.approx(332401, abs=1e-6)
+    d = pf.derive(tasks)
+    recurrent = (d["funding_source"] == "recurrent").to_numpy()
+    # the recurrent envelope is spent but for less than any new task left out needs (Đ51 k5)
+    left = 332401 - x[recurrent].sum()
+    waiting = recurrent & (d["kind"] == "new").to_numpy() & (x.to_numpy() <= 1e-9)
+    assert -1e-6 <= left < d["annual_demand"].to_numpy()[waiting].min(initial=np.inf) + 1e-6
 
 
 def test_a_row_no_envelope_can_meet_says_so(tasks: pf.TaskList) -> None:

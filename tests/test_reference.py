@@ -15,7 +15,7 @@ import pytest
 from conftest import make_tasks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference_model import ReferenceInfeasible, reference_allocate
+from reference_model import ReferenceInfeasible, reference_admitted, reference_allocate
 
 import portfolio as pf
 
@@ -250,7 +250,7 @@ def _describe(tasks: pf.TaskList) -> str:
 def check(tasks: pf.TaskList, budget: dict[str, float], rule: str, options: dict[str, object]) -> None:
     """Both sides agree: the same allocation to 0,01 per task, or both infeasible."""
     try:
-        expected: dict[str, float] | None = reference_allocate(tasks, budget, rule, **options)  # type: ignore[arg-type]
+        expected: dict[str, float] | None = reference_admitted(tasks, budget, rule, **options)
     except ReferenceInfeasible:
         expected = None
     try:
@@ -304,7 +304,7 @@ def _both(
     side: str,
 ) -> None:
     if side == "reference":
-        got = reference_allocate(tasks, budget, rule, **options)  # type: ignore[arg-type]
+        got = reference_admitted(tasks, budget, rule, **options)
     else:
         table = pf.optimize(tasks, budget=budget, rule=rule, **options).year_table()
         got = {str(k): float(v) for k, v in table["allocated"].items()}
@@ -383,6 +383,14 @@ def two_continuing_at_40() -> pf.TaskList:
 
 
 def one_agency_two_sources() -> pf.TaskList:
+    # one-year tasks of one agency finishing in 2024, d = 10 each, one per source
+    return make_tasks(
+        {"id": "B1", "agency": "Sở Y tế", "approved": 10, "start_year": 2023, "end_year": 2024},
+        {"id": "D1", "agency": "Sở Y tế", "approved": 10, "start_year": 2023, "end_year": 2024},
+    )
+
+
+def two_new_of_one_agency() -> pf.TaskList:
     # one-year new tasks of one agency, d = 10 each, one per source
     return make_tasks(
         {"id": "C1", "agency": "Sở Y tế", "approved": 10, "start_year": 2024, "end_year": 2024},
@@ -502,20 +510,29 @@ HAND = {
         {"weights": {"B1": 3}},
         {"B1": 30, "B2": 10},
     ),
-    # one common level for both sources: C1 stops at 4 (its envelope), D1 goes on to the cap
+    # one common level for both sources: B1 stops at 4 (its envelope), D1 goes on to the cap
     "agency cap across sources": (
         one_agency_two_sources,
         {"recurrent": 4, "investment": 10},
         "proportional",
         {"agency_caps": {"Sở Y tế": 10}},
-        {"C1": 4, "D1": 6},
+        {"B1": 4, "D1": 6},
     ),
     "agency cap across sources, equal awards": (
         one_agency_two_sources,
         {"recurrent": 4, "investment": 10},
         "equal_awards",
         {"agency_caps": {"Sở Y tế": 10}},
-        {"C1": 4, "D1": 6},
+        {"B1": 4, "D1": 6},
+    ),
+    # new starts: C1 comes first (C before D) but needs 10 of a recurrent 4, so it does
+    # not start; D1 then starts whole, the agency's cap of 10 now being its alone
+    "new starts across sources under an agency cap": (
+        two_new_of_one_agency,
+        {"recurrent": 4, "investment": 10},
+        "proportional",
+        {"agency_caps": {"Sở Y tế": 10}},
+        {"C1": 0, "D1": 10},
     ),
 }
 

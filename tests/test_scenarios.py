@@ -236,8 +236,12 @@ def test_compare_columns(comparison: Comparison) -> None:
 
 
 def test_compare_totals_equal_the_envelopes_spent(comparison: Comparison) -> None:
-    for name, spent in (("document", RECURRENT + INVESTMENT), ("cut10", 0.9 * (RECURRENT + INVESTMENT))):
-        assert comparison.envelopes[name].sum() == pytest.approx(spent)
+    # at the document's envelopes 2.571 of investment is left: neither D3 nor D4 fits whole
+    for name, envelope, spent in (
+        ("document", RECURRENT + INVESTMENT, RECURRENT + INVESTMENT - 2571),
+        ("cut10", 0.9 * (RECURRENT + INVESTMENT), 0.9 * (RECURRENT + INVESTMENT)),
+    ):
+        assert comparison.envelopes[name].sum() == pytest.approx(envelope)
         for table in (comparison.per_task, comparison.per_agency, comparison.per_group, comparison.per_tier):
             total = table.loc[(TOTAL, "") if isinstance(table.index, pd.MultiIndex) else TOTAL, name]
             assert total == pytest.approx(spent, abs=0.01)

@@ -15,10 +15,10 @@ A single-year run is the horizon of one year: a new task starts only if its
 whole demand of the year fits.
 
 New tasks with a floor of their own (must-fund, a lock, a seed share) or named
-in a row with a lower bound (an agency floor, an analyst ``>=`` row, which may
-need them) are started by the scenario, in the first year they may start, and
-rationed by the rule like any task of their tier; deferred tasks are not
-candidates.
+with a positive coefficient in a row with a positive lower bound (an agency
+floor, an analyst ``>=`` row, which may need them) are started by the
+scenario, in the first year they may start, and rationed by the rule like any
+task of their tier; deferred tasks are not candidates.
 
 Two shortcuts give the same answer as the full test, without a solve, when
 pacing is off (every amount is then capped by its demand). With no agency or
@@ -86,8 +86,8 @@ class Admission:
 
         h, run = self.horizon, self.final
         rows = []
-        for task in np.flatnonzero(h.new):
-            task = int(task)
+        for position in np.flatnonzero(h.new):
+            task = int(position)
             start = self.starts.get(task)
             record: dict[str, object] = {
                 "id": h.ids[task],
@@ -176,13 +176,14 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
     )
     new = np.flatnonzero(h.new)
     deferred = {int(i) for i in new if plain.upper_reason[i] == UpperReason.DEFERRAL.value}
-    floored = np.zeros(h.new.size, dtype=bool)  # named by an agency floor or an analyst >= row
+    floored = np.zeros(h.new.size, dtype=bool)  # a row that may need them: a positive floor
     for row in plain.rows:
-        if np.isfinite(row.lower):
-            floored |= row.coef != 0
+        if row.lower > 0:
+            floored |= row.coef > 0
     forced = {int(i) for i in new if plain.lower[i] > 0 or floored[i] or h.need[i] <= 0} - deferred
     starts = {i: int(h.earliest[i]) for i in forced}
-    order = [int(i) for i in start_order(plain, np.array(sorted(set(map(int, new)) - forced - deferred), int))]
+    waiting = np.array(sorted(set(map(int, new)) - forced - deferred), dtype=int)
+    order = [int(i) for i in start_order(plain, waiting)]
     current = h.allocate(starts)
     solves = current.solves
     fresh = True  # current.solved is the allocation of ``starts`` (not only its amounts)

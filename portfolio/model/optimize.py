@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..tasks import TaskList
-from .allocation import Allocation
 from .admission import admit
+from .allocation import Allocation
 from .budget import resolve_budget
 from .committed import check_envelopes, committed_amounts
 from .inputs import load_tasks, make_options, plan_year_of, planned_totals, warn_overdue

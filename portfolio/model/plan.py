@@ -132,7 +132,9 @@ class Horizon:
         view["years_left"] = years_left
         return view, waiting
 
-    def allocate(self, starts: dict[int, int], reuse: Pass | None = None, from_year: int | None = None) -> Pass:
+    def allocate(
+        self, starts: dict[int, int], reuse: Pass | None = None, from_year: int | None = None
+    ) -> Pass:
         """Allocate every year of the horizon with the new tasks ``starts`` (task -> start year).
 
         ``reuse`` is a pass whose years before ``from_year`` had the same starts:
