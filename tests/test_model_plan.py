@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from plan_checks import maximal, on_schedule
 
 import portfolio as pf
 
@@ -44,40 +45,6 @@ def test_continuing_tasks_never_exceed_their_need(plan: pf.Allocation, tasks: pf
     total = plan.table[plan.table["kind"] == "continuing"].groupby(level="id")["allocated"].sum()
     derived = pf.derive(tasks)
     assert (total <= derived.loc[total.index, "remaining_need"] + 1e-4).all()
-
-
-def on_schedule(plan: pf.Allocation, tasks: pf.TaskList) -> None:
-    """Every admitted start is paid its even schedule, year by year, over its window in the horizon."""
-    first, last = plan.years[0], plan.years[-1]
-    derived = pf.derive(tasks, first)
-    x = plan.table["allocated"]
-    for task_id, row in plan.starts[plan.starts["status"] == "started"].iterrows():
-        task = tasks[str(task_id)]
-        duration = task.end_year - max(task.start_year, first) + 1
-        per_year = derived.loc[task_id, "remaining_need"] / duration
-        start = int(row["start_year"])
-        assert int(row["end_year"]) == start + duration - 1  # a late start keeps its duration
-        paid = 0.0
-        for k, year in enumerate(range(start, min(start + duration - 1, last) + 1)):
-            paid += x[(year, task_id)]
-            assert paid >= (k + 1) * per_year - 1e-3 * max(1.0, per_year), (task_id, year)
-        for year in range(first, start):
-            assert x[(year, task_id)] == 0  # nothing before its start
-
-
-def maximal(plan: pf.Allocation, tasks: pf.TaskList) -> None:
-    """No task left out could start in some year and be paid from money left idle in its window."""
-    first, last = plan.years[0], plan.years[-1]
-    derived = pf.derive(tasks, first)
-    spent = plan.table.groupby(["year", "funding_source"])["allocated"].sum()
-    idle = {(y, s): plan.envelopes[(s, y)] - spent[(y, s)] for s, y in plan.envelopes}
-    for task_id in plan.starts.index[plan.starts["status"] == "not_started"]:
-        task = tasks[str(task_id)]
-        duration = task.end_year - max(task.start_year, first) + 1
-        per_year = derived.loc[task_id, "remaining_need"] / duration
-        for start in range(max(task.start_year, first), last + 1):
-            window = range(start, min(start + duration - 1, last) + 1)
-            assert min(idle[(y, task.funding_source)] for y in window) < per_year - 1e-6, (task_id, start)
 
 
 def test_new_starts_are_funded_to_their_schedule(plan: pf.Allocation, tasks: pf.TaskList) -> None:

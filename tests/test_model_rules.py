@@ -177,8 +177,9 @@ def test_custom_ladder() -> None:
     table = allocation.year_table()
     tier2 = table[(table["tier"] == 2) & (table["funding_source"] == "recurrent")]
     # new starts in tier 2 come before tier 3: they start first-fit in what tier 1 leaves
-    # beside the finishing tasks, each in full, so tier 2 is covered in full
-    assert allocation.levels[("recurrent", 2024, 2)] == pytest.approx(1.0)
+    # beside the finishing tasks, each in full; with tasks waiting, the tier's level is its coverage
+    coverage = tier2["allocated"].sum() / tier2["demand"].sum()
+    assert allocation.levels[("recurrent", 2024, 2)] == pytest.approx(coverage) and coverage < 1
     assert (tier2[tier2["kind"] != "new"]["coverage"] - 1).abs().max() < 1e-6
     assert_first_fit(table, AFTER_TIERS_1_2, tier=2)
 
