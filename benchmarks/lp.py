@@ -124,12 +124,11 @@ def ladder_seconds() -> Iterator[list[float]]:
     """Seconds spent in ``solve_ladder`` (every stage: LPs built and solved, closed forms, fixing)."""
     import importlib
 
-    # the module, not the function ``portfolio.model.optimize`` that its package exports
-    optimize: Any = importlib.import_module("portfolio.model.optimize")
+    # every run, one year or a plan, allocates its years through the horizon of portfolio.model.plan
     plan: Any = importlib.import_module("portfolio.model.plan")
 
     spent: list[float] = []
-    with seconds_in(plan, "solve_ladder", spent), seconds_in(optimize, "solve_ladder", spent):
+    with seconds_in(plan, "solve_ladder", spent):
         yield spent
 
 

@@ -316,37 +316,20 @@ def bench_fast_path(n: int) -> Row:
     )
 
 
-@contextmanager
-def _deferrals() -> Iterator[list[tuple[list[str], float]]]:
-    """What each pass of the plan chose to defer (``plan._to_defer``'s answers), and its seconds."""
-    import portfolio.model.plan as plan_module
-
-    answers: list[tuple[list[str], float]] = []
-    real = plan_module._to_defer
-
-    def spy(*args: Any, **kw: Any) -> Any:
-        t0 = time.perf_counter()
-        drop = real(*args, **kw)
-        answers.append(([str(task) for task in drop], time.perf_counter() - t0))
-        return drop
-
-    plan_module._to_defer = spy
-    try:
-        yield answers
-    finally:
-        plan_module._to_defer = real
-
-
 def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
-    """The rolling plan of ``n`` tasks, as ``optimize()`` runs it, and with its deferrals given.
+    """The rolling plan of ``n`` tasks with its admission of new starts, and one pass of it.
 
-    Row 1: the whole ``optimize()``, deferring one task per pass; anchor: the same plan
-    given the tasks it defers (``deferred=``), which ends after one pass with the same
-    allocation. Row 2: that one pass with every fill an LP, time in ``solve_ladder``
-    against raw highspy on the same LPs (the library's overhead around the solver).
+    Row 1: the whole ``optimize()`` (admission: every candidate tried in the priority
+    order, most by the shortcuts, the rest by a plan; then the final pass); anchor: one
+    pass of the horizon with its starts given, the least any plan costs. Row 2: that
+    one pass with every fill an LP, time in ``solve_ladder`` against raw highspy on the
+    same LPs (the library's overhead around the solver).
     """
     import portfolio as pf
     import portfolio.model.plan as plan_module
+    from portfolio.model.admission import admit
+    from portfolio.model.inputs import make_options, planned_totals
+    from portfolio.model.options import budget_matrix
 
     tasks = synthetic(n, seed=0)
     pf.optimize(synthetic(81, seed=1), years=years)  # warm the code paths, not this portfolio
@@ -354,51 +337,50 @@ def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
     for _ in range(repeat):
         gc.collect()
         with (
-            captured_lps() as lps,
             ladder_seconds() as in_ladder,
             seconds_in(plan_module, "build_instance") as in_build,
-            _deferrals() as answers,
+            seconds_in(plan_module.Horizon, "allocate") as passes,
         ):
             t0 = time.perf_counter()
             plan = pf.optimize(tasks, years=years)
             took = min(took, time.perf_counter() - t0)
-    deferred = [task for drop, _ in answers for task in drop]
-    in_defer = [seconds for _, seconds in answers]
-    passes = len(answers)
-    given_runs = []
+    opts = make_options("proportional", None, years=years)
+    admission = admit(tasks, opts, budget_matrix(opts, planned_totals(tasks), years))
+    horizon, starts = admission.horizon, admission.starts
+    one_pass = float("inf")
     for _ in range(max(3, repeat)):
         gc.collect()
         t0 = time.perf_counter()
-        given = pf.optimize(tasks, years=years, deferred=deferred)
-        given_runs.append(time.perf_counter() - t0)
-    one_pass = min(given_runs)
-    diff = float((plan.table["allocated"] - given.table["allocated"]).abs().max())
-    rest = took - sum(in_ladder) - sum(in_build) - sum(in_defer)
+        again = horizon.allocate(starts)
+        one_pass = min(one_pass, time.perf_counter() - t0)
+    diff = float(abs(again.x.ravel() - plan.table["allocated"].to_numpy()).max())
+    status = plan.starts["status"].value_counts()
+    rest = took - sum(in_ladder) - sum(in_build)
     whole = Row(
         f"{years}-year plan, {_n(n)} tasks: whole optimize()",
         took,
         "s",
-        f"the same plan, its {_n(len(deferred))} deferrals given (one pass)",
+        "one pass, its starts given",
         one_pass,
         "",
         None,
-        f"{passes} passes (one deferral each), {len(lps)} LPs; in solve_ladder {_fmt(sum(in_ladder), 's')} "
-        f"({_n(len(in_ladder))} yearly ladders, {_fmt(sum(in_ladder) / max(1, len(in_ladder)), 's')} each), "
-        f"build_instance {_fmt(sum(in_build), 's')}, choosing the deferral {_fmt(sum(in_defer), 's')}, "
-        f"the rest {_fmt(rest, 's')}; the anchor's allocation differs by {diff:.0e}"
-        + ("" if repeat > 1 else "; one run"),
+        f"{_n(len(plan.starts))} new tasks: {_n(int(status.get('started', 0)))} start, "
+        f"{_n(int(status.get('not_started', 0)))} do not; {len(passes)} passes of the horizon; "
+        f"in solve_ladder {_fmt(sum(in_ladder), 's')} ({_n(len(in_ladder))} yearly ladders), "
+        f"build_instance {_fmt(sum(in_build), 's')}, the rest {_fmt(rest, 's')}; "
+        f"the anchor's allocation differs by {diff:.0e}" + ("" if repeat > 1 else "; one run"),
     )
     # one pass with every fill an LP: the solver dominates, the library's part shows as the ratio
     raw = in_lp = float("inf")
     for _ in range(repeat):
         gc.collect()
         with _every_fill_an_lp(), captured_lps() as lps, ladder_seconds() as spent:
-            pf.optimize(tasks, years=years, deferred=deferred)
+            horizon.allocate(starts)
         in_lp = min(in_lp, sum(spent))
         gc.collect()
         raw = min(raw, raw_highspy_seconds(lps))
     by_lp = Row(
-        f"{years}-year plan, {_n(n)} tasks, deferrals given, every fill an LP: model build + solve",
+        f"{years}-year plan, {_n(n)} tasks, starts given (one pass), every fill an LP: model build + solve",
         in_lp,
         "s",
         f"raw highspy, the same {len(lps)} LPs",
@@ -575,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = 3 if args.quick else 9
     big = 20_000 if args.quick else 100_000
     print(machine(), flush=True)
-    # the plan defers one task per pass (about 600 passes at 10.000 tasks): one run of it
+    # the whole plan, admission included: one run of it
     small, medium = (2_000, 5_000) if args.quick else (10_000, 10_000)
     steps: list[tuple[str, Callable[[], Row | list[Row]]]] = [
         ("generator", lambda: bench_generator(big)),

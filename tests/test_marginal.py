@@ -10,8 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_model_properties import portfolios
 
 import portfolio as pf
+from portfolio.model.options import RULES
 
 
 def _moved(allocation: pf.Allocation, source: str, year: int, delta: float) -> pd.Series:
@@ -84,3 +88,12 @@ def test_an_analyst_row_sends_the_money_to_tier_3(tasks: pf.TaskList) -> None:
     assert recurrent[["C1", "C2", "C14"]].abs().max() <= 1e-6  # tier 4 does not move
     assert recurrent["B38"] > 0
     _check_finite_differences(allocation)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tasks=portfolios(), share=st.floats(0.05, 0.95), rule=st.sampled_from(RULES))
+def test_finite_differences_on_generated_portfolios(tasks: pf.TaskList, share: float, rule: str) -> None:
+    d = pf.derive(tasks)
+    floor = float(d.loc[d["tier"] == 1, "annual_demand"].sum())
+    envelope = floor + share * (float(d["annual_demand"].sum()) - floor)
+    _check_finite_differences(pf.optimize(tasks, budget={"recurrent": envelope}, rule=rule))

@@ -311,8 +311,10 @@ def test_by_pillar_sums_to_the_totals(tasks: pf.TaskList, options: dict[str, obj
     a = pf.optimize(tasks, **options)  # type: ignore[arg-type]
     _check_sums(a)
     if len(a.years) == 1:
-        # the default run spends both envelopes: the shares of the envelope sum to one
-        assert a.by_pillar()["envelope_share"].sum() == pytest.approx(1.0)
+        # the shares of the envelope sum to what is spent of it (the default run leaves 2.571 of
+        # investment that no new start fits in whole)
+        spent = a.table["allocated"].sum() / sum(a.envelopes.values())
+        assert a.by_pillar()["envelope_share"].sum() == pytest.approx(spent)
         assert list(a.by_pillar().index) == list(PILLARS)
 
 
@@ -417,7 +419,15 @@ def test_pillar_rows_behave_like_agency_rows(
 ) -> None:
     tasks = _one_agency_per_pillar()
     budget = {"recurrent": 600.0}
-    a = pf.optimize(tasks, rule=rule, budget=budget, **by_pillar)  # type: ignore[arg-type]
+    try:
+        a = pf.optimize(tasks, rule=rule, budget=budget, **by_pillar)  # type: ignore[arg-type]
+    except pf.InfeasibleError as error:
+        # closest_to_plan spends each envelope as far as the tasks' caps allow, and a cap of
+        # 50 on Sở D's 345 leaves 13 that C1 (90, not started whole) cannot take: so for both
+        with pytest.raises(pf.InfeasibleError) as same:
+            pf.optimize(tasks, rule=rule, budget=budget, **by_agency)  # type: ignore[arg-type]
+        assert str(same.value) == str(error)
+        return
     b = pf.optimize(tasks, rule=rule, budget=budget, **by_agency)  # type: ignore[arg-type]
     assert np.allclose(a.allocated.to_numpy(), b.allocated.to_numpy(), atol=1e-6)
     assert [row[1] for row in a.binding_rows] == [row[1] for row in b.binding_rows]
