@@ -99,3 +99,28 @@ def optimize(
     if opts.committed:
         add_rounds(allocation.table, opts.committed, opts.plan_year)
     return allocation
+
+
+def run_options(tasks: TaskList, budget: dict[str, Any] | None, rule: str, **options: Any) -> Options:
+    """The run's :class:`Options` for an appendix, as a user may write them.
+
+    Envelopes may be percentages of the document's planned totals (``"-15%"``),
+    ``committed`` an :class:`Allocation`, a CSV path or a mapping, and the plan
+    year, when not given, is the document's (:func:`plan_year_of`).
+    """
+    options["plan_year"] = plan_year_of(tasks, options.get("plan_year"))
+    if "committed" in options:
+        options["committed"] = committed_amounts(options["committed"])
+    return make_options(rule, resolve_budget(budget, planned_totals(tasks)), **options)
+
+
+def add_rounds(table: pd.DataFrame, committed: dict[str, float], first_year: int) -> None:
+    """Add round 1 (đợt 1, the committed amounts), round 2 (đợt 2, the rest) to a table, in place."""
+    keys = {str(k).upper(): float(v) for k, v in committed.items()}
+    years = table.index.get_level_values("year")
+    ids = table.index.get_level_values("id")
+    first = [
+        keys.get(str(i).upper(), 0.0) if y == first_year else 0.0 for y, i in zip(years, ids, strict=True)
+    ]
+    table["round_1"] = first
+    table["round_2"] = table["allocated"] - table["round_1"]
