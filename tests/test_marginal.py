@@ -97,3 +97,16 @@ def test_finite_differences_on_generated_portfolios(tasks: pf.TaskList, share: f
     floor = float(d.loc[d["tier"] == 1, "annual_demand"].sum())
     envelope = floor + share * (float(d["annual_demand"].sum()) - floor)
     _check_finite_differences(pf.optimize(tasks, budget={"recurrent": envelope}, rule=rule))
+
+
+def test_the_cli_prints_the_sensitivity(capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.cli import main
+
+    assert main(["optimize", "--sensitivity"]) == 0
+    out = capsys.readouterr().out
+    assert "recurrent               2024  332.401       246.384,48    513.268,48    tier 3      32,23%" in out
+    assert "1/266.884" in out and "each extra million goes to: B38 0,8901" in out
+    # the investment: nothing moves until D3's 20.000 fits whole (Đ51 k5), at 83.818,98
+    assert "investment              2024  66.390        63.819        83.818,98" in out
+    assert main(["optimize", "--sensitivity", "--lang", "vi"]) == 0
+    assert "mỗi triệu tăng thêm cho: B38 0,8901" in capsys.readouterr().out

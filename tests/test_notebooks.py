@@ -53,6 +53,9 @@ EXPECTED = {
         "planned above 50.000: ('B38', 'D1')",
         "λ(601) − λ(600) = 0,00125",
         "dual 1/266.884; finite difference 1/266.884",
+        "B38 gains 0,8901 per million; the vector holds from 246.384,48 to 513.268,48",
+        "δ = 10.000: largest gap between finite difference and marginal vector 0,000000",
+        "δ = -50.000: largest gap between finite difference and marginal vector 0,000000",
         "commitments need 100,0 but the envelope is 80,0: short by 20,0 million VND",
     ],
     "04_live_what_if.ipynb": [

@@ -42,8 +42,9 @@ FLAGS: dict[str, tuple[list[str], dict[str, Any]]] = {
     "seed-share": (["--seed-share", "2%"], {"seed_share": 0.02}),
     "pacing": (["--pacing", "1.5"], {"pacing": 1.5}),
     "all-or-nothing": (
-        ["--all-or-nothing", "--budget", "investment=70000"],
-        {"all_or_nothing": True, "budget": {"investment": 70000}},
+        # 26.181 left of investment: D3 (20.000) starts whole, D4 (26.688) does not
+        ["--all-or-nothing", "--budget", "investment=90000"],
+        {"all_or_nothing": True, "budget": {"investment": 90000}},
     ),
     "tier": (["--tier", "B38=4"], {"tiers": {"B38": 4}}),
 }

@@ -158,6 +158,11 @@ def optimize(args: argparse.Namespace) -> int:
     print_tiers(allocation, args.lang)
     print()
     print_table(allocation.by_pillar(), ["planned", "allocated", "difference"], args.lang)
+    if args.sensitivity:
+        from .sensitivity import print_sensitivity
+
+        print()
+        print_sensitivity(allocation, args.lang)
 
     def write(out: Path, temporary: Path) -> None:
         write_allocation(allocation, out, temporary, args.lang)

@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         "with --years N), .html (the one-file report)",
     )
     opt.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also print what one more million VND buys in each envelope and year: the range over "
+        "which it holds, the rationed tier's rise and the tasks that gain (độ nhạy)",
+    )
+    opt.add_argument(
         "--write-lp",
         type=Path,
         metavar="DIR",

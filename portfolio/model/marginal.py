@@ -230,6 +230,16 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
             part.insert(0, "year", year)
             part.insert(0, "envelope", source)
             marginal_parts.append(part.reset_index())
-    marginal = pd.concat(marginal_parts).set_index(["envelope", "year", "id"])
+    stacked = pd.concat(marginal_parts, ignore_index=True)
+    names = ["envelope", "year", "id"]
+    keys = [list(dict.fromkeys(stacked[name])) for name in names]
+    # levels in the order of the rows (sources, years, the document's tasks): the codes are then
+    # sorted, so ``.loc[(source, year)]`` is a plain lookup, not a scan
+    index = pd.MultiIndex(
+        levels=keys,
+        codes=[pd.Index(keys[k]).get_indexer(stacked[name]) for k, name in enumerate(names)],
+        names=names,
+    )
+    marginal = stacked.drop(columns=names).set_axis(index)
     sensitivity = pd.DataFrame.from_records(records).set_index(["envelope", "year"])
     return marginal, sensitivity
