@@ -320,4 +320,4 @@ def test_comparison_files(comparison: Comparison, tmp_path: Path) -> None:
     ]
     groups = sheets["Theo nhóm"]
     total = groups[groups[0] == "TỔNG (total)"].iloc[0]
-    assert np.isclose(num(total[3]), RECURRENT + INVESTMENT)  # planned, then document
+    assert np.isclose(num(total[3]), RECURRENT + INVESTMENT - 2571)  # planned, then document (2.571 unspent)
