@@ -524,7 +524,7 @@ def reference_admitted(
             trial = started | {c}
             try:
                 x = allocate(trial)
-            except ReferenceInfeasible:
+            except (ReferenceInfeasible, RuntimeError):  # with it started, some stage has no point
                 continue
             if all(x[ids[i]] >= d[i] - 1e-6 * max(1.0, d[i]) for i in trial):
                 started = trial

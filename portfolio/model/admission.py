@@ -26,9 +26,10 @@ analyst row (money left idle then means every task of its source is at its
 cap), a candidate whose even schedule fits in the money the plan leaves idle in
 every year of its window is admitted: the plan changes by its schedule alone.
 On the statutory ladder (new starts are the last tier, which holds only new
-tasks, filled after every other tier), a candidate whose demand exceeds the
-money idle in its start year is refused: that year's new starts can all be paid
-in full only from it.
+tasks, filled after every other tier), under a rule that fills tier by tier
+(not closest-to-plan, whose least-change face spans the tiers), a candidate
+whose demand exceeds the money idle in its start year is refused: that year's
+new starts can all be paid in full only from it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import InfeasibleError
 from .instance import build_instance
 from .ladder import start_order
 from .options import SOURCES, Options
@@ -188,7 +190,9 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
     solves = current.solves
     fresh = True  # current.solved is the allocation of ``starts`` (not only its amounts)
     accept = not plain.rows and options.pacing <= 1
-    refuse = not options.tiers and options.pacing <= 1
+    # closest-to-plan decides its least-change face over every tier at once: a start may
+    # draw money from an earlier tier, so only the ladder's other rules may refuse early
+    refuse = not options.tiers and options.pacing <= 1 and options.rule != "closest_to_plan"
     blocked: dict[int, tuple[int, float]] = {}
     tested_at: dict[int, int] = {}
     version = 0
@@ -214,7 +218,12 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
                     fresh = False
                 else:
                     trial = {**starts, c: year}
-                    run = h.allocate(trial, reuse=current if fresh else None, from_year=year)
+                    try:
+                        run = h.allocate(trial, reuse=current if fresh else None, from_year=year)
+                    except InfeasibleError:  # with it started, a rule could no longer be met
+                        if year == h.earliest[c]:
+                            blocked[c] = (c, need)
+                        continue
                     solves += run.solves
                     admitted = [t for t in trial if t not in forced]
                     short = h.short(run, admitted)
