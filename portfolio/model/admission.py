@@ -93,16 +93,10 @@ class Admission:
             start = self.starts.get(task)
             record: dict[str, object] = {
                 "id": h.ids[task],
-                "status": "by_scenario"
-                if task in self.by_scenario
-                else "started"
-                if start is not None
-                else "deferred"
-                if task in self.deferred
-                else "not_started",
+                "status": self._status(task, start),
                 "start_year": start,
                 "end_year": None if start is None else h.end(task, start),
-                "per_year": h.per_year(task, int(h.earliest[task])),
+                "per_year": h.per_year(task),
                 "schedule": h.schedule(task, int(start if start is not None else h.earliest[task])),
                 "received": float(run.x[:, task].sum()),
                 "short_year": None,
@@ -118,10 +112,17 @@ class Admission:
             frame[column] = pd.array(frame[column].tolist(), dtype="Int64")
         return frame
 
+    def _status(self, task: int, start: int | None) -> str:
+        if task in self.by_scenario:
+            return "by_scenario"
+        if start is not None:
+            return "started"
+        return "deferred" if task in self.deferred else "not_started"
+
     def _why_not(self, task: int) -> dict[str, object]:
         h, run = self.horizon, self.final
         first = int(h.earliest[task])
-        need = h.per_year(task, first)
+        need = h.per_year(task)
         source = int(h.source[task])
         out: dict[str, object] = {}
         for year in range(first, min(h.end(task, first), h.last) + 1):
@@ -204,7 +205,7 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
                 continue
             tested_at[c] = version
             for year in range(int(h.earliest[c]), h.last + 1):
-                need = h.per_year(c, year)
+                need = h.per_year(c)
                 window = range(year - h.first, min(h.end(c, year), h.last) - h.first + 1)
                 idle = current.idle[list(window), int(h.source[c])]
                 fits = bool(np.all(idle >= need - AMOUNT * max(1.0, need)))

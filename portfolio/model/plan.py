@@ -101,8 +101,8 @@ class Horizon:
         inside = min(self.end(task, start), self.last) - start + 1
         return float(self.need[task] * min(1.0, inside / self.duration[task]))
 
-    def per_year(self, task: int, start: int) -> float:
-        """The even-schedule demand of a new task started in ``start``."""
+    def per_year(self, task: int) -> float:
+        """The even-schedule demand of a new task, whenever it starts (its duration is kept)."""
         return float(self.need[task] / self.duration[task])
 
     def _view(self, year: int, starts: dict[int, int]) -> tuple[pd.DataFrame, np.ndarray]:
@@ -183,7 +183,7 @@ class Horizon:
         for task in sorted(run.starts) if tasks is None else tasks:
             start = run.starts[task]
             k0, k1 = start - self.first, min(self.end(task, start), self.last) - self.first
-            need = self.per_year(task, start)
+            need = self.per_year(task)
             due = need * np.arange(1, k1 - k0 + 2)
             got = np.cumsum(run.x[k0 : k1 + 1, task])
             behind = float(np.max(due - got))
