@@ -50,6 +50,8 @@ _EXPORTS = {
     "options": "portfolio.display",
     "what_if": "portfolio.widget",
     "classify": "portfolio.classification",
+    "simulate": "portfolio.monte_carlo",
+    "Simulation": "portfolio.simulation",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -70,9 +72,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .explanations import explain, explain_text
     from .frontiers import Frontier, frontier, water_fill
     from .model import Allocation, optimize
+    from .monte_carlo import simulate
     from .readers import bundled_appendix_path, read_appendix
     from .reconciliation import Finding, reconcile
     from .scenarios import Comparison, Scenario, compare, load_scenarios
+    from .simulation import Simulation
     from .tasks import Task, TaskList
     from .template import write_template
     from .widget import what_if

@@ -29,7 +29,16 @@ from .model.tolerances import AMOUNT
 from .money import format_vnd
 from .tasks import TaskList
 
-__all__ = ["COLUMNS", "Frontier", "coverage_at", "frontier", "water_fill", "water_fill_levels"]
+__all__ = [
+    "COLUMNS",
+    "Frontier",
+    "closed_form_applies",
+    "coverage_at",
+    "frontier",
+    "water_fill",
+    "water_fill_levels",
+    "water_fill_starts",
+]
 
 COLUMNS = ["envelope", "source", "tier", "coverage", "allocated", "failed", "reason", "point", "fraction"]
 _TOL = 1e-9
@@ -110,6 +119,13 @@ def water_fill_levels(
     """
     tiers, levels, totals, commitments, _ = _water_fill(demand, tier, envelopes, starts)
     return tiers, levels, totals, commitments
+
+
+def water_fill_starts(
+    demand: np.ndarray, tier: np.ndarray, envelopes: float | np.ndarray, starts: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """:func:`water_fill_levels` and which new tasks start (``(m, len(starts))``, in ``starts``' order)."""
+    return _water_fill(demand, tier, envelopes, starts)
 
 
 def _water_fill(
@@ -209,6 +225,11 @@ def water_fill(
         order = np.asarray(starts, dtype=int)
         allocation[order] = np.where(started[0], demand[order], 0.0)
     return allocation, {int(t): float(v) for t, v in zip(tiers, levels[0], strict=True)}
+
+
+def closed_form_applies(inst: Instance, opts: Options) -> bool:
+    """True when a year's model is the bare proportional ladder, so water-filling gives its allocation."""
+    return _plain(inst, opts)
 
 
 def _plain(inst: Instance, opts: Options) -> bool:
