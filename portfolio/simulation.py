@@ -168,6 +168,30 @@ class Simulation:
         out["core_index"] = self.core_index
         return out
 
+    def task_table(self) -> pd.DataFrame:
+        """Per ``(year, id)``: group, agency, source, tier, the core index and the allocation's quantiles.
+
+        ``tier`` is the task's tier in most scenarios (a started task's tier depends on
+        its start); ``demand`` the median demand. What the CSV of a run holds.
+        """
+        from .demand import task_columns
+
+        cols = task_columns(self.tasks)
+        k = len(self.years)
+        info = pd.DataFrame(
+            {
+                "group": np.tile(cols["group"].astype(str), k),
+                "agency": np.tile(cols["agency"].astype(str), k),
+                "funding_source": np.tile(cols["funding_source"].astype(str), k),
+            },
+            index=self._index(),
+        )
+        tiers = self.outcomes.tier.reshape(self.scenarios, -1)
+        info["tier"] = [int(np.bincount(column).argmax()) for column in tiers.T]
+        table = self.coverage("task")
+        ordered = ["demand", "core_index", "mean", *[quantile_label(q) for q in self.quantiles]]
+        return info.join(table[ordered])
+
     @property
     def start_probability(self) -> pd.Series:
         """Per new task: the share of scenarios in which it is started and completed (its schedule paid)."""

@@ -177,7 +177,9 @@ def parse_marginal(value: object, baseline: float, where: str = "budget") -> Mar
             sd_text = params[1]
             if isinstance(sd_text, str) and sd_text.strip().endswith("%"):
                 sd = _amount(sd_text.strip().lstrip("+"), baseline, where, "sd")
-            elif isinstance(sd_text, numbers.Real) and not isinstance(sd_text, bool) and sd_text < 0:
+            elif (isinstance(sd_text, numbers.Real) and not isinstance(sd_text, bool) and sd_text < 0) or (
+                isinstance(sd_text, str) and sd_text.strip().startswith("-")
+            ):
                 raise ScenarioError(f"normal needs sd ≥ 0, got {sd_text!r}", field=where)
             else:
                 sd = _amount(sd_text, baseline, where, "sd")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import PortfolioError, PortfolioWarning
 from .outputs import check_outputs, protected_inputs, write_outputs
+from .simulate import simulate
 from .whatif import run_arguments
 from .words import WORDS, source_word, tier_word, word
 
@@ -414,6 +415,7 @@ def template(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {
+    "simulate": simulate,
     "show": show,
     "reconcile": reconcile,
     "optimize": optimize,

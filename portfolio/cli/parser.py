@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .simulate import add_simulate_parser
 from .whatif import add_run_arguments
 
 __all__ = ["build_parser"]
@@ -212,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("--year", type=int, required=True, help="the plan year (NĂM …)")
     tpl.add_argument("--rows", type=int, default=20, help="empty task rows per table (default: 20)")
     tpl.add_argument("--out", type=Path, required=True, help="the .xlsx to write")
+    add_simulate_parser(sub, appendix_arg, out_arg)
     for command in sub.choices.values():
         command.add_argument(
             "--lang",
