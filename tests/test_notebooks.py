@@ -42,6 +42,10 @@ EXPECTED = {
         "Kinh tế số      planned  51.413,00 (12,89%), optimized  88.029,86 (22,07%)",
         "cut10.xlsx ['A', 'B', 'C', 'D', 'E', 'Tổng hợp', 'Kịch bản']",
         "plan_3_years.xlsx ['A', 'B', 'C', 'D', 'E', 'Tổng hợp', 'Kế hoạch 3 năm', 'Kịch bản']",
+        "47 tasks in full in every scenario, 2 in some, 32 in none",
+        "D1, D2 (investment, continuing): core index 61,55%",
+        "D3 starts in 0,00% of the scenarios",
+        "D3 starts in 2026: completed in 100,00% of the scenarios",
     ],
     "03_teaching.ipynb": [
         "envelope_recurrent: x_A1 + x_B1 + x_B2 + x_B3 + x_C1 <= 600",
