@@ -253,3 +253,17 @@ def test_robust_admission_of_one_known_scenario_is_the_plan_admission(tasks: pf.
     assert decided["start_year"].equals(plan.starts["start_year"])
     assert np.abs(sim.outcomes.x[0].ravel() - plan.table["allocated"].to_numpy()).max() < 0.01
     assert set(sim.start_probability.index[sim.start_probability == 1]) == {"D3", "D4"}
+
+
+def test_progress_bar_only_when_asked_and_after_its_delay(
+    tasks: pf.TaskList, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import portfolio.monte_carlo as monte_carlo
+
+    budget = {"recurrent": UNIFORM}
+    pf.simulate(tasks, budget=budget, scenarios=4, rule="equal_awards")  # default: off under pytest
+    pf.simulate(tasks, budget=budget, scenarios=4, rule="equal_awards", progress=True)  # under 2 s
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(monte_carlo, "PROGRESS_AFTER", 0.0)
+    pf.simulate(tasks, budget=budget, scenarios=4, rule="equal_awards", progress=True, chunk_size=1)
+    assert "/4 [" in capsys.readouterr().err  # the bar, cleared at the end (leave=False)
