@@ -34,6 +34,8 @@ Each figure is measured in the same run as its anchor, the two taking turns wher
   subprocess: its time (anchor: ``optimize()`` of the same tasks) and the peak memory of
   the whole process (anchor: the resident memory before the export); see
   ``benchmarks/export.py``.
+- ``pf.simulate``: 10.000 single-year scenarios, 1.000 scenarios of the 3-year plan on 2
+  processes, and a paper estimate for 10^6 on a dask cluster; see ``benchmarks/simulate.py``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.export import measure_export  # noqa: E402
 from benchmarks.generate import synthetic  # noqa: E402
 from benchmarks.lp import captured_lps, ladder_seconds, raw_highspy_seconds, seconds_in  # noqa: E402
+from benchmarks.simulate import bench_simulate_plan, bench_simulate_year  # noqa: E402
 
 
 @dataclass
@@ -571,6 +574,11 @@ def main(argv: list[str] | None = None) -> int:
         ("plan", lambda: bench_plan(small, 3, 1)),
         ("memory", lambda: bench_memory(big, 5)),
         ("export", lambda: bench_export(big)),
+        ("simulate, one year", lambda: bench_simulate_year(2_000 if args.quick else 10_000, repeat)),
+        (
+            "simulate, plan",
+            lambda: bench_simulate_plan(100 if args.quick else 1_000, 2, 20 if args.quick else 50),
+        ),
     ]
     if args.lp_path:
         steps.append(("closed form against LPs, large", lambda: bench_fast_path(big)))
