@@ -36,6 +36,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "failed": ("kịch bản không khả thi", "infeasible scenarios"),
     "tasks": ("nhiệm vụ", "tasks"),
     "coverage": ("Mức đáp ứng", "Coverage"),
+    "tier": ("Thứ bậc", "Tier"),
+    "mean": ("Trung bình", "Mean"),
+    "always full": ("Luôn đủ ở mọi kịch bản", "In full in every scenario"),
     "started": ("khởi công", "started"),
     "not_started": ("chưa khởi công", "not started"),
     "by_scenario": ("theo kịch bản", "by the scenario"),
@@ -46,7 +49,7 @@ def simulation_word(key: str, *, both: bool = True) -> str:
     """A heading of the simulation's views in the display language (Vietnamese with English after it)."""
     vi, en = _WORDS[key]
     if options.display.lang == "en":
-        return en[:1].upper() + en[1:]
+        return en[:1].upper() + en[1:] if both else en
     return f"{vi} ({en.lower()})" if both and vi.lower() != en.lower() else vi
 
 
@@ -72,8 +75,10 @@ def simulation_html(sim: Simulation) -> str:
         html_table([w("envelope"), w("year"), w("distribution"), "5%", "50%", "95%"], rows, numeric_from=3)
     )
     tiers = sim.coverage("tier")
+    full = tiers[[c for c in tiers.columns if c.startswith("q")] + ["mean"]].ge(1 - 1e-12).all(axis=1)
+    shown_tiers = tiers[~full] if len(tiers) > options.display.max_rows else tiers
     rows = []
-    for key, row in tiers.iterrows():
+    for key, row in shown_tiers.iterrows():
         source, year, tier = cast(tuple[str, int, int], key)
         rows.append(
             [
@@ -87,8 +92,12 @@ def simulation_html(sim: Simulation) -> str:
             ]
         )
     parts.append(f"<h4>{html.escape(w('tier coverage'))}</h4>")
-    header = [w("envelope"), w("year"), "Tier", "5%", "50%", "95%", "Mean"]
-    parts.append(html_table(header, rows[: options.display.max_rows], numeric_from=3))
+    header = [w("envelope"), w("year"), w("tier"), "5%", "50%", "95%", w("mean")]
+    parts.append(html_table(header, rows[: 2 * options.display.max_rows], numeric_from=3))
+    if len(shown_tiers) < len(tiers):
+        tier = w("tier", both=False).lower()
+        always = ", ".join(f"{source_word(str(k[0]))} {k[1]} {tier} {k[2]}" for k in tiers.index[full])
+        parts.append(f'<p class="note">{html.escape(w("always full"))}: {html.escape(always)}</p>')
     core = sim.core_index.xs(sim.years[0], level="year")
     counts = (
         f"{w('core')} {sim.years[0]}: {int((core >= 1).sum())} {w('always', both=False)}, "
