@@ -267,3 +267,23 @@ def test_progress_bar_only_when_asked_and_after_its_delay(
     monkeypatch.setattr(monte_carlo, "PROGRESS_AFTER", 0.0)
     pf.simulate(tasks, budget=budget, scenarios=4, rule="equal_awards", progress=True, chunk_size=1)
     assert "/4 [" in capsys.readouterr().err  # the bar, cleared at the end (leave=False)
+
+
+def test_robust_starts_hold_and_are_maximal_by_brute_force(tasks: pf.TaskList) -> None:
+    from portfolio.model.options import SOURCES
+    from portfolio.scenario_runs import run_scenarios
+
+    budget = {"recurrent": ("uniform", 450_000, 700_000), "investment": ("uniform", 60_000, 110_000)}
+    sim = pf.simulate(tasks, budget=budget, scenarios=6, seed=1, years=2, min_completion_probability=0.5)
+    decided = sim.decided_starts
+    started = decided.index[decided["status"] == "started"]
+    assert len(started) > 5 and len(started) < len(decided)  # a case with both answers
+    assert (sim.start_probability[started] >= 0.5).all()
+    envelopes = np.stack([sim.envelopes[s].to_numpy() for s in SOURCES], axis=2)
+    ids, new = list(sim.ids), [list(sim.ids).index(t) for t in sim.new_ids]
+    starts = {ids.index(t): int(y) for t, y in decided.loc[started, "start_year"].items()}
+    for task in decided.index[decided["status"] == "not_started"]:
+        for year in sim.years:  # started in any year, it or a start already decided falls below 3 of 6
+            trial = {**starts, ids.index(task): year}
+            done = run_scenarios(sim.tasks, sim.options, envelopes, trial).completed.sum(axis=0)
+            assert min(done[new.index(t)] for t in trial) < 3
