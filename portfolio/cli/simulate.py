@@ -55,6 +55,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "decided": ("decided to start", "quyết định khởi công"),
     "none": ("none", "không có"),
+    "closed form": ("closed form", "công thức đóng"),
+    "engine": ("engine, scenario by scenario", "giải từng kịch bản"),
 }
 
 
@@ -156,7 +158,7 @@ def _print(sim: Any, lang: str) -> None:
 
     print(
         f"{_w('simulation', lang)}: {sim.scenarios} {_w('scenarios', lang)}, {_w('seed', lang)} {sim.seed}, "
-        f"{word('rule', lang)} {sim.options.rule}, {_w('method', lang)}: {sim.method}"
+        f"{word('rule', lang)} {sim.options.rule}, {_w('method', lang)}: {_w(sim.method, lang)}"
     )
     for source, marginals in sim.marginals.items():
         described = "; ".join(dict.fromkeys(m.describe() for m in marginals))
