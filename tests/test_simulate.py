@@ -7,6 +7,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import portfolio as pf
 from portfolio.errors import PortfolioWarning, ScenarioError
@@ -287,3 +289,28 @@ def test_robust_starts_hold_and_are_maximal_by_brute_force(tasks: pf.TaskList) -
             trial = {**starts, ids.index(task): year}
             done = run_scenarios(sim.tasks, sim.options, envelopes, trial).completed.sum(axis=0)
             assert min(done[new.index(t)] for t in trial) < 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    low=st.floats(60_000, 600_000),
+    width=st.floats(0, 300_000),
+    shift=st.floats(0, 200_000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_more_money_never_lowers_a_core_index(low: float, width: float, shift: float, seed: int) -> None:
+    # the same seed draws the same u: each scenario's envelope moves up by the shift, and the
+    # ladder's allocation of every task already started is monotone in its envelope
+    import warnings
+
+    tasks = pf.read_appendix()
+    with warnings.catch_warnings():  # envelopes below the commitments are part of the property
+        warnings.simplefilter("ignore", PortfolioWarning)
+        base = pf.simulate(
+            tasks, budget={"recurrent": ("uniform", low, low + width)}, scenarios=200, seed=seed
+        )
+        budget = {"recurrent": ("uniform", low + shift, low + width + shift)}
+        more = pf.simulate(tasks, budget=budget, scenarios=200, seed=seed)
+    old = ~base.core_index.index.get_level_values("id").isin(base.new_ids)
+    assert (more.core_index[old] >= base.core_index[old] - 1e-12).all()
+    assert more.failed_share <= base.failed_share
