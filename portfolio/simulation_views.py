@@ -95,8 +95,8 @@ def simulation_html(sim: Simulation) -> str:
     header = [w("envelope"), w("year"), w("tier"), "5%", "50%", "95%", w("mean")]
     parts.append(html_table(header, rows[: 2 * options.display.max_rows], numeric_from=3))
     if len(shown_tiers) < len(tiers):
-        tier = w("tier", both=False).lower()
-        always = ", ".join(f"{source_word(str(k[0]))} {k[1]} {tier} {k[2]}" for k in tiers.index[full])
+        tier_name = w("tier", both=False).lower()
+        always = ", ".join(f"{source_word(str(k[0]))} {k[1]} {tier_name} {k[2]}" for k in tiers.index[full])
         parts.append(f'<p class="note">{html.escape(w("always full"))}: {html.escape(always)}</p>')
     core = sim.core_index.xs(sim.years[0], level="year")
     counts = (
