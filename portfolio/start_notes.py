@@ -8,7 +8,8 @@ cannot pay it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .money import format_amount
 
@@ -34,9 +35,15 @@ def start_note(allocation: Allocation, task_id: str) -> str:
     starts = allocation.starts
     if task_id not in starts.index:
         return ""
-    row = starts.loc[task_id]
+    row = starts.loc[task_id].to_dict()
+    return _note(allocation, task_id, row, str(allocation.tasks[task_id].funding_source), {})
+
+
+def _note(
+    allocation: Allocation, task_id: str, row: Mapping[Any, Any], source: str, left: dict[str, list[float]]
+) -> str:
+    """The note of one row of :attr:`Allocation.starts` (``left``: each source's money left, filled once)."""
     first, last = allocation.years[0], allocation.years[-1]
-    source = str(allocation.tasks[task_id].funding_source)
     if row["status"] in ("started", "by_scenario"):
         start = int(row["start_year"])
         if start <= first:
@@ -54,18 +61,31 @@ def start_note(allocation: Allocation, task_id: str) -> str:
         victim = "its own schedule" if row["blocks"] == task_id else f"{row['blocks']}'s schedule"
         words += f"; starting it would leave {victim} {format_amount(row['shortfall'])} short"
     if last > first:
-        table = allocation.table
-        mine = table[table["funding_source"] == source]
-        spent = mine.groupby(level="year")["allocated"].sum()
-        years = allocation.years
-        left = [max(0.0, allocation.envelopes[(source, y)] - float(spent.get(y, 0.0))) for y in years]
-        words += f"; no start in {_years(first, last)} fits (left: " + ", ".join(
-            f"{y} {format_amount(v)}" for y, v in zip(allocation.years, left, strict=True)
-        ) + ")"
+        if source not in left:
+            table = allocation.table
+            mine = table[table["funding_source"] == source]
+            spent = mine.groupby(level="year")["allocated"].sum()
+            left[source] = [
+                max(0.0, allocation.envelopes[(source, y)] - float(spent.get(y, 0.0)))
+                for y in allocation.years
+            ]
+        words += (
+            f"; no start in {_years(first, last)} fits (left: "
+            + ", ".join(
+                f"{y} {format_amount(v)}" for y, v in zip(allocation.years, left[source], strict=True)
+            )
+            + ")"
+        )
     return words
 
 
 def start_notes(allocation: Allocation) -> dict[str, str]:
-    """:func:`start_note` of every new task that does not start in the first year."""
-    notes = {str(task): start_note(allocation, str(task)) for task in allocation.starts.index}
-    return {task: note for task, note in notes.items() if note}
+    """:func:`start_note` of every new task not starting in the first year, in one pass."""
+    tasks = allocation.tasks
+    left: dict[str, list[float]] = {}
+    notes: dict[str, str] = {}
+    for task_id, row in allocation.starts.to_dict("index").items():
+        note = _note(allocation, str(task_id), row, str(tasks[str(task_id)].funding_source), left)
+        if note:
+            notes[str(task_id)] = note
+    return notes

@@ -360,13 +360,15 @@ class TaskList(Sequence[Task]):
     stated: tuple[StatedTotal, ...] = ()
     members: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
     plan_year: int | None = None
+    _index: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        seen: set[str] = set()
-        for task in self.tasks:
-            if task.id in seen:
+        index: dict[str, int] = {}
+        for position, task in enumerate(self.tasks):
+            if task.id in index:
                 raise InputError("duplicate task id", file=self.source, row=task.id, field="id")
-            seen.add(task.id)
+            index[task.id] = position
+        object.__setattr__(self, "_index", index)  # a task by id in constant time, not a scan
 
     def __len__(self) -> int:
         return len(self.tasks)
@@ -376,10 +378,10 @@ class TaskList(Sequence[Task]):
 
     def __getitem__(self, key: int | str) -> Task:  # type: ignore[override]
         if isinstance(key, str):
-            for task in self.tasks:
-                if task.id == key:
-                    return task
-            raise KeyError(key)
+            position = self._index.get(key)
+            if position is None:
+                raise KeyError(key)
+            return self.tasks[position]
         return self.tasks[key]
 
     @property
