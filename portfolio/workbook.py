@@ -7,8 +7,10 @@ reading.
 
 Guarantees, whatever the cells hold:
 
-- **Text stays text.** A ``str`` cell is written as a string, never as a formula:
-  a scenario or agency named ``=HYPERLINK(...)`` is shown as typed. Text that
+- **Text stays text.** A ``str`` cell is written by XlsxWriter's ``write_string``,
+  never as a formula, a number or a link (and the workbook's ``strings_to_formulas``,
+  ``strings_to_numbers`` and ``strings_to_urls`` are off besides): a scenario or
+  agency named ``=HYPERLINK(...)`` is shown as typed. Text that
   begins with ``=``, ``+``, ``-`` or ``@`` also gets Excel's quote prefix, so
   editing the cell keeps it text. Only a :class:`Formula` becomes a formula.
 - **Formulas carry their values.** A :class:`Formula` is stored with its computed
@@ -32,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -87,7 +88,7 @@ def _places(value: float) -> int:
     >>> _places(18000.0), _places(329.7), _places(76559.18), _places(548.3333)
     (0, 1, 2, 2)
     """
-    if value == 0 or not math.isfinite(value):
+    if value.is_integer() or not math.isfinite(value):  # whole millions: most amounts
         return 0
     cents = round(value * 100)
     if abs(value * 100 - cents) > 1e-6 * max(1.0, abs(cents)):
@@ -113,31 +114,6 @@ def _clean(text: str) -> str:
     if not text.isprintable():
         text = ILLEGAL.sub("", text)
     return text[:_MAX_TEXT]
-
-
-_FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
-_PLAIN_FUNCTIONS = frozenset({"SUM", "SUBTOTAL"})
-
-
-def _worksheet_class() -> type[Worksheet]:
-    """XlsxWriter's worksheet, minus its rewriting of newer Excel functions in our plain formulas.
-
-    XlsxWriter runs about 30 regular expressions over every formula to prefix
-    functions newer than Excel 2010 (``_xlfn.XLOOKUP``); our formulas hold only
-    cell references, ``+``/``-``, ``SUM`` and ``SUBTOTAL``, and a working paper of
-    100.000 tasks holds 500.000 of them. Any other formula takes XlsxWriter's path.
-    """
-    from xlsxwriter.worksheet import Worksheet
-
-    class PlainFormulaWorksheet(Worksheet):
-        def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-            plain = not formula.startswith("{") and set(_FUNCTION.findall(formula)) <= _PLAIN_FUNCTIONS
-            if plain:
-                return formula[1:] if formula.startswith("=") else formula
-            prepared: str = super()._prepare_formula(formula, expand_future_functions)
-            return prepared
-
-    return PlainFormulaWorksheet
 
 
 class _Formats:
@@ -184,39 +160,45 @@ _MONEY_CODES = [_money_code(places) for places in range(MAX_PLACES + 1)]
 def _put(
     sheet: Worksheet, formats: _Formats, row: int, column: int, value: Cell, style: str, wrap: bool
 ) -> None:
-    kind = type(value)
-    if kind is float or kind is int:  # the bulk of a large workbook: checked first
-        amount = float(value)  # type: ignore[arg-type]
+    """Write a cell that is not a plain float or text (those the row loop writes itself)."""
+    if isinstance(value, bool):
+        _write_text(sheet, formats, row, column, str(value), style, wrap)
+    elif isinstance(value, float | int):  # int, numpy numbers
+        amount = float(value)
         if math.isfinite(amount):
             sheet.write_number(row, column, amount, formats.money(style, amount))
         else:
             sheet.write_string(row, column, str(amount), formats.get(style))
-        return
-    if kind is str and value:
-        text = _clean(value)  # type: ignore[arg-type]
-        quote = text[0] in _FORMULA_START and text != "-"
-        sheet.write_string(row, column, text, formats.get(style, None, wrap, quote))
-        return
-    if value is None or value == "":
+    elif isinstance(value, str):
+        _write_text(sheet, formats, row, column, value, style, wrap)
+    elif value is None:
         if style in _TABLE:
             sheet.write_blank(row, column, None, formats.get(style))
-        return
-    if isinstance(value, Formula):
+    elif isinstance(value, Formula):
         result = value.value
         if isinstance(result, float | int):  # a sum of cents: drop the binary noise (-7,3e-12)
             result = round(float(result), 9) + 0.0
             sheet.write_formula(row, column, value.text, formats.money(style, result), result)
         else:
             sheet.write_formula(row, column, value.text, formats.get(style), result)
-        return
-    if isinstance(value, Percent):
+    elif isinstance(value, Percent):
         if math.isfinite(value.value):
             sheet.write_number(row, column, float(value.value), formats.get(style, f"{_VIETNAMESE}0.00%"))
+    else:
+        _write_text(sheet, formats, row, column, str(value), style, wrap)
+
+
+def _write_text(
+    sheet: Worksheet, formats: _Formats, row: int, column: int, value: str, style: str, wrap: bool
+) -> None:
+    """Text as a string cell, always (never a formula, a number or a link); ``""`` as a blank."""
+    text = _clean(value)
+    if not text:
+        if style in _TABLE:
+            sheet.write_blank(row, column, None, formats.get(style))
         return
-    if isinstance(value, float | int) and not isinstance(value, bool):  # numpy numbers
-        _put(sheet, formats, row, column, float(value), style, wrap)
-        return
-    _put(sheet, formats, row, column, str(value), style, wrap)
+    quote = text[0] in _FORMULA_START and text != "-"
+    sheet.write_string(row, column, text, formats.get(style, None, wrap, quote))
 
 
 def _widths(spec: Sheet) -> tuple[dict[int, float], set[int]]:
@@ -247,18 +229,22 @@ def _widths(spec: Sheet) -> tuple[dict[int, float], set[int]]:
     return widths, {column for column, width in widths.items() if longest.get(column, 0) + 2 > width}
 
 
-def _lines(cells: Sequence[Cell], widths: dict[int, float], wrapped: set[int], header: bool) -> int:
-    """Lines the tallest wrapped text of a row needs (an estimate: Excel does not fit them itself)."""
+def _lines(cells: Sequence[Cell], widths: dict[int, float], columns: Iterable[int]) -> int:
+    """Lines the tallest wrapped text of a row needs (an estimate: Excel does not fit them itself).
+
+    ``columns``: those whose text wraps (every column of a header row).
+    """
     lines = 1
-    for column, value in enumerate(cells):
-        if isinstance(value, str) and (header or column in wrapped):
+    for column in columns:
+        value = cells[column] if column < len(cells) else None
+        if isinstance(value, str):
             per_line = max(1.0, widths.get(column, 8.43) - 1.5)
             lines = max(lines, math.ceil(len(value) * _GLYPH / per_line))
     return lines
 
 
 def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> None:
-    sheet = book.add_worksheet(title, worksheet_class=_worksheet_class())
+    sheet = book.add_worksheet(title)
     widths, wrapped = _widths(spec)
     for column, width in sorted(widths.items()):
         sheet.set_column(column, column, width)
@@ -278,20 +264,38 @@ def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> 
     notes: dict[int, list[tuple[int, str]]] = {}
     for (row, column), text in sorted(spec.comments.items()):
         notes.setdefault(row, []).append((column, text))
+    wrapping = sorted(wrapped)
+    write_number, write_string = sheet.write_number, sheet.write_string
+    # per style, made once: the money formats by places, the text formats (plain, wrapped)
+    money: dict[str, list[Format]] = {}
+    texts: dict[str, tuple[Format, Format]] = {}
     for number, (style, cells) in enumerate(spec.rows):
-        if style in _TABLE:
-            lines = _lines(cells, widths, wrapped, style == "header")
+        table = style in _TABLE
+        if table:
+            columns = range(len(cells)) if style == "header" else wrapping
+            lines = _lines(cells, widths, columns)
             if lines > 1:  # set before the row is written: constant memory writes rows in order
                 sheet.set_row(number, _LINE_HEIGHT * lines)
-        table = style in _TABLE
+        if style not in money:
+            money[style] = [formats.get(style, code) for code in _MONEY_CODES]
+            texts[style] = (formats.get(style), formats.get(style, None, True))
+        by_places, (plain, wrap) = money[style], texts[style]
         for column, value in enumerate(cells):
             kind = type(value)
-            if (kind is float or kind is int) and math.isfinite(value):  # type: ignore[arg-type]
-                sheet.write_number(number, column, value, formats.money(style, value))  # type: ignore[arg-type]
-            else:
-                _put(sheet, formats, number, column, value, style, table and column in wrapped)
-        for column, text in notes.get(number, ()):  # constant memory: a row cannot be revisited
-            sheet.write_comment(number, column, ILLEGAL.sub("", text), {"x_scale": 2.5, "y_scale": 1.5})
+            if kind is float:  # the bulk of a large workbook: amounts and text, no dispatch
+                if value.is_integer():  # type: ignore[union-attr]
+                    write_number(number, column, value, by_places[0])
+                    continue
+                if math.isfinite(value):  # type: ignore[arg-type]
+                    write_number(number, column, value, by_places[_places(value)])  # type: ignore[arg-type]
+                    continue
+            elif kind is str and value and value.isprintable() and value[0] not in _FORMULA_START:  # type: ignore[index, union-attr]
+                if len(value) <= _MAX_TEXT:  # type: ignore[arg-type]
+                    write_string(number, column, value, wrap if table and column in wrapped else plain)
+                    continue
+            _put(sheet, formats, number, column, value, style, table and column in wrapped)
+        for column, note in notes.get(number, ()):  # constant memory: a row cannot be revisited
+            sheet.write_comment(number, column, ILLEGAL.sub("", note), {"x_scale": 2.5, "y_scale": 1.5})
 
 
 def write_workbook(sheets: Iterable[Sheet], path: str | Path, *, title: str = "") -> None:
@@ -321,7 +325,9 @@ def write_workbook(sheets: Iterable[Sheet], path: str | Path, *, title: str = ""
     if first is None:
         raise ValueError("no sheet to write")
     with atomic_path(Path(path)) as temporary:
-        book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "strings_to_formulas": False})
+        # text is written by write_string only; these keep it text even through XlsxWriter's write()
+        options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, **options})
         book.set_properties({"title": title, "author": _CREATOR, "created": _FIXED_TIME})
         formats = _Formats(book)
         taken: list[str] = []
