@@ -20,7 +20,8 @@ tasks whose groups, periods, leases, money and agencies follow the appendix
   proposals, about half the remaining need of a continuing task);
 - agencies: ``agencies`` names (default ``30 · sqrt(n / 81)``, 30 for the
   appendix's size) drawn with a Zipf-like weight, as the appendix has a few
-  large and many small agencies.
+  large and many small agencies; within a group the tasks are listed agency by
+  agency, as in the appendix (each agency one block, one subtotal row).
 
 Everything is drawn as numpy arrays; only the final construction of the
 ``Task`` records loops (a record per task is what a TaskList holds). With
@@ -55,10 +56,14 @@ def group_counts(n: int) -> dict[str, int]:
     return {g: int(c) for g, c in zip(GROUPS, counts, strict=True)}
 
 
-def _agencies(rng: np.random.Generator, n: int, count: int) -> np.ndarray:
+def _agencies(rng: np.random.Generator, group: np.ndarray, count: int) -> np.ndarray:
+    """Each task's agency, a group's tasks listed agency by agency as the document lists them."""
     names = np.array([f"{_AGENCY_KINDS[k % len(_AGENCY_KINDS)]} thử nghiệm {k + 1}" for k in range(count)])
     weight = 1.0 / np.arange(1, count + 1) ** 0.8
-    return names[rng.choice(count, size=n, p=weight / weight.sum())]
+    drawn = rng.choice(count, size=len(group), p=weight / weight.sum())
+    # the draws are independent of the other columns, so sorting them within a group only
+    # lays the group out as the appendix does: one agency row over all of that agency's tasks
+    return names[drawn[np.lexsort((drawn, group))]]  # group is in document order (A…D) already
 
 
 def _columns(n: int, seed: int, plan_year: int, agencies: int | None) -> dict[str, np.ndarray]:
@@ -119,7 +124,7 @@ def _columns(n: int, seed: int, plan_year: int, agencies: int | None) -> dict[st
     return {
         "id": np.char.add(group, number.astype(str)),
         "group": group,
-        "agency": _agencies(rng, n, count),
+        "agency": _agencies(rng, group, count),
         "start_year": start,
         "end_year": end,
         "lease_years": lease_years,
