@@ -170,6 +170,31 @@ def test_a_scenario_budget_beyond_any_budget(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("percent", ["+1e300%", "+100000000000000000%", "1e15%"])
+def test_a_percentage_beyond_any_budget_is_an_input_error(
+    percent: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["optimize", "--budget", f"recurrent={percent}"]) == 2
+    assert _one_error(capsys) == (
+        f"portfolio: error: field 'budget.recurrent': {percent} of the planned 332.401 is more than "
+        "10^12 million VND (beyond any budget); expected an amount of at most 10^12 million VND"
+    )
+    with pytest.raises(ScenarioError, match=r"field 'budget.investment\[1\]': \+1e20% of the planned"):
+        pf.optimize(budget={"investment": [1, "+1e20%"]}, years=2)
+
+
+def test_a_scenario_percentage_beyond_any_budget_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text('[budget]\nrecurrent = "+1e300%"\n', encoding="utf-8")
+    assert main(["compare", str(path)]) == 2
+    assert _one_error(capsys) == (
+        f"portfolio: error: {path}: field 'budget.recurrent': +1e300% of the planned 332.401 is more "
+        "than 10^12 million VND (beyond any budget); expected an amount of at most 10^12 million VND"
+    )
+
+
 # -- outputs as a unit --------------------------------------------------------------------
 
 

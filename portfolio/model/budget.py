@@ -9,17 +9,18 @@ envelope; a list gives one per year of a plan. :func:`optimize`,
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 import re
 from collections.abc import Mapping
 
 from ..errors import ScenarioError
-from ..money import MAX_AMOUNT, MoneyFormatError, parse_vnd
+from ..money import MAX_AMOUNT, MoneyFormatError, format_amount, parse_vnd
 from .options import SOURCES
 
 __all__ = ["budget_value", "check_budget", "resolve_amount", "resolve_budget"]
 
-PERCENT = re.compile(r"^([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%$")
+PERCENT = re.compile(r"^([+-]?)\s*(\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?)\s*%$")  # 1e3% as 1e3 is an amount
 _EXPECTED = "expected an amount or a percentage like -10%"
 
 
@@ -101,9 +102,27 @@ def resolve_budget(
     {'recurrent': 85.0, 'investment': (1.0, 5.0)}
     """
     checked = check_budget(budget or {})
-    return {
-        s: tuple(resolve_amount(v, baseline[s]) for v in value)
-        if isinstance(value, list)
-        else resolve_amount(value, baseline[s])
-        for s, value in checked.items()
-    }
+    out: dict[str, float | tuple[float, ...]] = {}
+    for source, value in checked.items():
+        if isinstance(value, list):
+            out[source] = tuple(
+                _capped(resolve_amount(v, baseline[source]), v, f"budget.{source}[{k}]", baseline[source])
+                for k, v in enumerate(value)
+            )
+        else:
+            out[source] = _capped(
+                resolve_amount(value, baseline[source]), value, f"budget.{source}", baseline[source]
+            )
+    return out
+
+
+def _capped(amount: float, written: float | str, where: str, baseline: float) -> float:
+    """``amount``, or a :class:`ScenarioError` if a percentage made it more than any budget."""
+    if math.isfinite(amount) and amount <= MAX_AMOUNT:
+        return amount
+    shown = str(written) if len(str(written)) <= 40 else f"{str(written)[:37]}…"
+    raise ScenarioError(
+        f"{shown} of the planned {format_amount(baseline)} is more than 10^12 million VND "
+        "(beyond any budget); expected an amount of at most 10^12 million VND",
+        field=where,
+    )
