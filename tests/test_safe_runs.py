@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -286,3 +289,63 @@ def test_ctrl_c_exits_130_with_one_line(
     assert main(["optimize"]) == 130
     assert _one_error(capsys) == "portfolio: interrupted"
     assert sys.exc_info() == (None, None, None)
+
+
+def test_ctrl_c_while_parsing_the_arguments_exits_130_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kw: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("argparse.ArgumentParser.parse_args", interrupted)
+    assert main(["optimize", "--budget", "recurrent=-10%"]) == 130
+    assert _one_error(capsys) == "portfolio: interrupted"
+
+
+def test_ctrl_c_while_importing_the_commands_exits_130_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Interrupting:  # a Ctrl-C while Python imports the commands (numpy, pandas, …)
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "portfolio.cli.commands":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "portfolio.cli.commands")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert main(["show"]) == 130
+    assert _one_error(capsys) == "portfolio: interrupted"
+
+
+def _catches_sigint(pid: int) -> bool:
+    """Whether the process has its SIGINT handler (Python's) installed yet."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        caught = next(line for line in status if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+
+
+def _has_loaded(pid: int, library: str) -> bool:
+    with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as maps:
+        return library in maps.read()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to time the signal")
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.5, 1.0])  # the run takes 1,5 s of CPU or more
+def test_a_real_ctrl_c_at_any_moment_exits_130_with_one_line(delay: float, tmp_path: Path) -> None:
+    """SIGINT from the moment the command imports numpy (inside main) to the end of the run."""
+    out = tmp_path / "o.xlsx"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "portfolio", "optimize", "--years", "3", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if _catches_sigint(process.pid) and _has_loaded(process.pid, "numpy"):
+            break
+        time.sleep(0.002)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err.splitlines()) == (130, ["portfolio: interrupted"])
+    assert not out.exists() and not list(tmp_path.iterdir())  # no output, no temporary file

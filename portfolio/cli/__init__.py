@@ -9,14 +9,12 @@ what-if flags of ``optimize``, ``explain`` and ``frontier`` are the options of
 from __future__ import annotations
 
 import sys
-import warnings
 from collections.abc import Sequence
 
-from ..errors import InfeasibleError, PortfolioError, PortfolioWarning
-from .commands import HANDLERS
-from .parser import build_parser
-
 __all__ = ["main"]
+
+# Nothing heavy is imported before main() runs: a Ctrl-C while the commands are imported
+# (numpy, pandas) lands inside main() and is one line like any other.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,9 +28,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 1 for an infeasible scenario, 2 for bad input, 130 on Ctrl-C.
+        0 on success, 1 for an infeasible scenario, 2 for bad input, 130 on Ctrl-C
+        (at any moment: while importing, parsing the arguments, reading or writing).
+
+    Notes
+    -----
+    While the commands are imported a Ctrl-C is only noted: raised inside the import
+    of a compiled module it would become an ``ImportError``, or be swallowed by a
+    library trying an optional import. It is acted on once the imports are done.
+    Afterwards it stops the run at once; an error raised because of it (whatever its
+    type) still gives the one line and 130.
     """
+    import signal
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    stopped: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        stopped.append(signum)
+
+    def stop(signum: int, frame: object) -> None:
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, note)
+    except ValueError:  # not the main thread: signals are the caller's
+        previous = None
+    try:
+        from .. import errors, input_files  # noqa: F401  (imported here, where a Ctrl-C is noted)
+        from . import commands, parser  # noqa: F401
+
+        if stopped:
+            raise KeyboardInterrupt
+        if previous is not None:
+            signal.signal(signal.SIGINT, stop)
+        return _run(arguments)
+    except BaseException as exc:
+        if "--debug" in arguments or not (stopped or isinstance(exc, KeyboardInterrupt)):
+            raise
+        if previous is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut the line short
+        print("portfolio: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run(argv: list[str]) -> int:
+    import warnings
+
+    from ..errors import InfeasibleError, PortfolioError, PortfolioWarning
     from ..input_files import forget_files_read
+    from .commands import HANDLERS
+    from .parser import build_parser
 
     args = build_parser().parse_args(argv)
     forget_files_read()
@@ -70,11 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"portfolio: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        if args.debug:
-            raise
-        print("portfolio: interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
