@@ -2,14 +2,17 @@
 
 An interrupted run leaves the old file or nothing, never half a file.
 :func:`write_together` writes all the outputs of one run as a unit: every one to
-a temporary file first, then all renamed, so a failure on the last leaves the
-first as it was too.
+a temporary file first, then all renamed, each existing output keeping a second
+name until all are in place, so a failure on the last rename puts the first
+back as it was too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -206,14 +209,77 @@ def write_together(
                 raise OutputError(
                     f"{output}: cannot be written: {_why(exc)}; no output was changed"
                 ) from None
-        for output, temporary in temporaries.items():
-            try:
-                mode = stat.S_IMODE(output.stat().st_mode) if output.exists() else _new_file_mode()
-                os.chmod(temporary, mode)
-                os.replace(temporary, output)
-            except OSError as exc:
-                raise OutputError(f"{output}: cannot be written: {_why(exc)}") from None
+        _commit(temporaries)
     finally:
         for temporary in temporaries.values():
             if temporary.exists():
                 temporary.unlink()
+
+
+def _backup(output: Path) -> Path:
+    """A second name for the file ``output`` (a hard link, else a copy) beside it."""
+    folder = output.parent if str(output.parent) else Path(".")
+    handle, name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=f"{output.suffix}.old", dir=folder)
+    os.close(handle)
+    backup = Path(name)
+    try:
+        os.unlink(backup)
+        os.link(output, backup, follow_symlinks=False)
+    except OSError:  # a file system without hard links: a copy does as well
+        shutil.copy2(output, backup)
+    return backup
+
+
+def _commit(temporaries: dict[Path, Path]) -> None:
+    """Rename every temporary file onto its output, all or none.
+
+    Each existing output first gets a second name (its backup), so the old file
+    stays in place until its rename and can be put back: if any rename fails (or
+    the run is interrupted) every output already replaced gets its old file back
+    and every new one is removed, then the error names the output that failed.
+    """
+    backups: dict[Path, Path | None] = {}
+    replaced: list[Path] = []
+    current: Path | None = None
+    try:
+        for output, temporary in temporaries.items():
+            current = output
+            mode = stat.S_IMODE(output.stat().st_mode) if output.exists() else _new_file_mode()
+            os.chmod(temporary, mode)
+            backups[output] = _backup(output) if output.exists() else None
+            os.replace(temporary, output)
+            replaced.append(output)
+    except BaseException as exc:
+        kept = _restore(replaced, backups)
+        if not isinstance(exc, OSError):
+            raise
+        if kept:
+            raise OutputError(
+                f"{current}: cannot be written: {_why(exc)}; and the old "
+                + "; ".join(f"{output} could not be put back (it is in {backup})" for output, backup in kept)
+            ) from None
+        raise OutputError(f"{current}: cannot be written: {_why(exc)}; no output was changed") from None
+    for backup in backups.values():
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+
+
+def _restore(replaced: list[Path], backups: dict[Path, Path | None]) -> list[tuple[Path, Path]]:
+    """Put every replaced output back as it was; return those whose old file could not be."""
+    kept: list[tuple[Path, Path]] = []
+    for output in reversed(replaced):
+        backup = backups.get(output)
+        try:
+            if backup is None:
+                os.unlink(output)  # it did not exist before the run
+            else:
+                os.replace(backup, output)
+        except OSError:
+            if backup is not None:
+                kept.append((output, backup))
+    for output, backup in backups.items():
+        if backup is not None and output not in replaced:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+    return kept

@@ -229,6 +229,50 @@ def test_a_failing_second_output_leaves_the_first_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "o.xlsx"]  # no temporary file left
 
 
+@pytest.mark.parametrize("old_second", [True, False], ids=["both-exist", "second-is-new"])
+def test_a_failing_second_rename_puts_every_old_file_back(
+    old_second: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv, xlsx = _old_outputs(tmp_path)
+    if not old_second:
+        xlsx.unlink()
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def second_fails(source: str | Path, target: str | Path) -> None:
+        if str(target) in (str(csv), str(xlsx)):  # a rename onto an output (not inside a writer)
+            renames.append((str(source), str(target)))
+            if len(renames) == 2:  # the first output is in place by now
+                raise PermissionError(errno.EACCES, "Permission denied", str(source))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    assert main(["optimize", "--out", str(csv), "--out", str(xlsx)]) == 2
+    assert _one_error(capsys) == (
+        f"portfolio: error: {xlsx}: cannot be written: the folder is not writable (Permission denied); "
+        "no output was changed"
+    )
+    assert [target for _, target in renames[:2]] == [str(csv), str(xlsx)]  # the second rename failed
+    assert len(renames) == 3 and renames[2][1] == str(csv)  # then the first put back from its backup
+    assert csv.read_text(encoding="utf-8") == "old csv\n"
+    assert xlsx.exists() == old_second and (not old_second or xlsx.read_bytes() == b"old workbook")
+    expected = ["o.csv", "o.xlsx"] if old_second else ["o.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected  # no temporary file, no backup left
+
+
+def test_outputs_replaced_together_keep_no_backup(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("old a", encoding="utf-8")
+    link = tmp_path / "hard-link-to-a.csv"
+    os.link(first, link)
+    write_together([first, second], lambda out, temp: temp.write_text(f"new {out.name}", encoding="utf-8"))
+    assert (
+        first.read_text(encoding="utf-8") == "new a.csv" and second.read_text(encoding="utf-8") == "new b.csv"
+    )
+    assert link.read_text(encoding="utf-8") == "old a"  # replaced, not written through
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "hard-link-to-a.csv"]
+
+
 def test_all_outputs_are_replaced_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv, xlsx = _old_outputs(tmp_path)
     assert main(["optimize", "--out", str(csv), "--out", str(xlsx)]) == 0
