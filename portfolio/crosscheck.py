@@ -10,7 +10,11 @@ explain into an error naming what is missing:
 * section E states a group of which no row was read;
 * a group's rows fall short of (or exceed) its ``TỔNG`` row or its section-E
   figure by more than the rounding of its rows could explain
-  (:func:`allowed_gap`, from :data:`~portfolio.model.tolerances.ROW_ROUNDING`).
+  (:func:`allowed_gap`, from :data:`~portfolio.model.tolerances.ROW_ROUNDING`);
+* an agency row's subtotals are exceeded by exactly the sums of its last rows
+  in every column it states (:func:`missing_agency_row`): those rows add up to
+  nothing of the agency's own, so they belong to another agency whose row is
+  missing (deleted, or not read), and were credited to the agency above.
 
 Smaller disagreements are the document's own slips (the plan has eight): they
 stay findings of :func:`~portfolio.reconciliation.reconcile`, and
@@ -20,13 +24,15 @@ print, with their number, so that a new one is never hidden among the known.
 
 from __future__ import annotations
 
+import math
+
 from .errors import InputError
 from .model.tolerances import ROW_ROUNDING
 from .money import format_amount
 from .reconciliation import reconcile_tasks
-from .tasks import GROUP_TITLES, TaskList
+from .tasks import GROUP_TITLES, StatedTotal, TaskList
 
-__all__ = ["allowed_gap", "check_document", "mismatch_warning"]
+__all__ = ["allowed_gap", "check_document", "mismatch_warning", "missing_agency_row"]
 
 
 def allowed_gap(rows: int, decimals: int) -> float:
@@ -90,6 +96,61 @@ def check_document(tasks: TaskList) -> None:
                 file=tasks.source,
                 row=finding.where,
             )
+    missing = missing_agency_row(tasks)
+    if missing is not None:
+        raise missing
+
+
+def missing_agency_row(tasks: TaskList) -> InputError | None:
+    """The error for rows credited to the agency above theirs, or ``None``.
+
+    An agency row whose stated subtotals its rows exceed, in every column it
+    states, by the sums of a run of its last rows holds those rows without their
+    own agency row: without them the rows add up to what it states. "Add up" allows
+    what a group's total allows (:func:`allowed_gap`: the rows' rounding, and a slip
+    of one million such as the plan's own), and an agency row within that of its
+    rows is never questioned, so the document's slips stay warnings, counted by
+    :func:`mismatch_warning`.
+
+    Returns
+    -------
+    InputError or None
+        Naming the file, the first of those rows, the agency row they fell under and
+        its figures; ``None`` when no agency row looks so.
+    """
+    by_id = {task.id: task for task in tasks}
+    agencies: dict[tuple[str, int], list[StatedTotal]] = {}
+    for stated in tasks.stated:
+        if stated.scope == "agency" and stated.stated is not None:
+            agencies.setdefault((stated.group, stated.position), []).append(stated)
+    for key, figures in agencies.items():
+        rows = [by_id[i] for i in tasks.members.get(key, ()) if i in by_id]
+        excess = {
+            s.column: math.fsum(getattr(t, s.column) for t in rows) - (s.stated or 0.0) for s in figures
+        }
+        slack = {s.column: allowed_gap(len(rows), s.decimals) + 1e-9 for s in figures}
+        if all(abs(excess[column]) <= slack[column] for column in excess):
+            continue  # adds up, or a rounding or a slip of the document (counted by mismatch_warning)
+        for k in range(1, len(rows)):
+            tail = rows[len(rows) - k :]
+            sums = {column: math.fsum(getattr(t, column) for t in tail) for column in excess}
+            if all(abs(excess[c] - sums[c]) <= slack[c] for c in excess):
+                first, last, agency = tail[0].id, tail[-1].id, figures[0].agency
+                run = first if k == 1 else f"{first}–{last}"
+                said = ", ".join(f"{s.column} {format_amount(s.stated or 0.0)}" for s in figures)
+                summed = ", ".join(
+                    f"{s.column} {format_amount((s.stated or 0.0) + excess[s.column])}" for s in figures
+                )
+                rows_are, seem = ("row", "seems") if k == 1 else (f"{k} rows", "seem")
+                return InputError(
+                    f"the agency row '{agency}' ({figures[0].where}) states {said} but its rows sum to "
+                    f"{summed}; without its last {rows_are}, {run}, they add up: {run} {seem} to belong "
+                    f"to another agency whose row above {first} is missing (deleted or not recognised); "
+                    "restore that agency row",
+                    file=tasks.source,
+                    row=first,
+                )
+    return None
 
 
 def mismatch_warning(tasks: TaskList) -> str | None:

@@ -110,6 +110,12 @@ BAD: dict[str, tuple[str, ...]] = {
         "the rows of group A sum to 18.593 in planned, short of the 28.593 section E states by 10.000",
         "a row or a cell is missing",
     ),
+    "txt_agency_row_deleted.txt": (
+        "row A2: the agency row 'Sở Thông tin và Truyền thông' (line 9) states approved 18.000, planned "
+        "18.000 but its rows sum to approved 19.645, planned 18.593; without its last row, A2, they add up: "
+        "A2 seems to belong to another agency whose row above A2 is missing (deleted or not recognised); "
+        "restore that agency row",
+    ),
     "txt_tab_missing.txt": ("row B1 (line 18)", "6 cells, fewer than the 7 columns of its header"),
     "txt_tab_added.txt": ("row B1 (line 18)", "8 cells, more than the 7 columns of its header"),
     "txt_money_huge.txt": (

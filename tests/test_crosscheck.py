@@ -23,7 +23,6 @@ from portfolio.crosscheck import allowed_gap, mismatch_warning
 from portfolio.errors import InputError
 from portfolio.money import format_vnd
 from portfolio.readers.cells import heading_group
-from portfolio.reconciliation import reconcile_tasks
 from portfolio.tasks import MONEY_COLUMNS, TaskList
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,21 +73,49 @@ def test_a_new_mismatch_is_not_hidden_among_the_known(plan_lines: list[str], tmp
     assert message is not None and ": 9 stated subtotals differ from their rows;" in message
 
 
-def test_a_deleted_agency_row_does_not_credit_its_tasks_silently(
+def test_a_deleted_agency_row_names_the_rows_it_leaves_behind(
     plan_lines: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # group C's second agency row (Sở Tài nguyên và Môi trường) deleted: its tasks fall to the agency above
+    # group C's second agency row (Sở Tài nguyên và Môi trường, C5–C6) deleted: they fall to the row above
     at = next(i for i, line in enumerate(plan_lines) if line.startswith(_C_II))
     path = _write(tmp_path, plan_lines[:at] + plan_lines[at + 1 :])
-    assert main(["show", str(path)]) == 0
-    err = capsys.readouterr().err.splitlines()
-    listed = f"`portfolio reconcile {path}` lists them"
-    assert err == [f"warning: {path}: 10 stated subtotals differ from their rows; {listed}"]
-    new = [f for f in reconcile_tasks(pf.read_appendix(path)) if f.group == "C"]
-    assert {(f.scope, f.column, f.stated, f.computed) for f in new} == {
-        ("agency", "approved", 214000.0, 214000.0 + 24396.0),  # Sở Thông tin và Truyền thông
-        ("agency", "planned", 2480.0, 2480.0 + 488.0),
-    }
+    assert main(["show", str(path)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"portfolio: error: {path}: row C5: the agency row 'Sở Thông tin và Truyền thông' (line {at - 4}) "
+        "states approved 214.000, planned 2.480 but its rows sum to approved 238.396, planned 2.968; "
+        "without its last 2 rows, C5–C6, they add up: C5–C6 seem to belong to another agency whose row "
+        "above C5 is missing (deleted or not recognised); restore that agency row"
+    ]
+
+
+def _agency_rows(lines: list[str]) -> list[int]:
+    """Lines of the agency rows of groups A–C (a Roman numeral, or none, then a bold agency)."""
+    first = next(i for i, line in enumerate(lines) if line.startswith("**A. "))
+    last = next(i for i, line in enumerate(lines) if line.startswith("**D. "))
+    return [
+        i
+        for i in range(first, last)
+        if "\t<b>" in lines[i] and "TỔNG" not in lines[i] and not lines[i].split("\t")[0].isdigit()
+    ]
+
+
+def test_every_deleted_agency_row_is_an_error_and_the_plan_is_not(
+    plan_lines: list[str], tmp_path: Path
+) -> None:
+    """Each of the plan's 42 agency rows of A–C deleted in turn: an error every time, never a total."""
+    rows = _agency_rows(plan_lines)
+    assert len(rows) == 8 + 19 + 15  # the agency rows of A, B, C (B's Sở Nội Vụ has no numeral)
+    pf.read_appendix(SOURCE)  # its 8 slips are no such error
+    for at in rows:
+        path = _write(tmp_path, plan_lines[:at] + plan_lines[at + 1 :])
+        with pytest.raises(InputError) as caught:
+            pf.read_appendix(path)
+        message = str(caught.value)
+        assert (
+            "a task row before any agency row" in message  # the first agency of a group
+            or "seem to belong to another agency whose row above" in message
+            or "seems to belong to another agency whose row above" in message
+        ), message
 
 
 def test_group_d_cut_out_while_section_e_lists_it(plan_lines: list[str], tmp_path: Path) -> None:
