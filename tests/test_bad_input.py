@@ -160,7 +160,17 @@ BAD: dict[str, tuple[str, ...]] = {
         "at most 10^12",
         "got '1e+308'",
     ),
+    "xlsx_cell_deleted.xlsx": (
+        "row A2 (sheet 'Phụ lục 2' row 7): field 'planned': cell E7 is empty, under the last amount column "
+        "of its header: a task row fills every amount (a zero is written -), so a cell is missing and the "
+        "cells after it have shifted, or the amount was left out; write 0 or - for a zero",
+    ),
     # Word
+    "docx_cell_deleted.docx": (
+        "row A2 (table 1 row 4): field 'planned': cell 5 is empty, under the last amount column of its "
+        "header: a task row fills every amount (a zero is written -), so a cell is missing and the cells "
+        "after it have shifted, or the amount was left out; write 0 or - for a zero",
+    ),
     "docx_empty.docx": ("the file is empty",),
     "docx_encrypted.docx": ("is encrypted or an old .doc",),
     "docx_random_bytes.docx": ("is not a .docx document",),

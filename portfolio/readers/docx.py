@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["read_docx"]
 
 
+def _cell(column: int) -> str:
+    return f"cell {column + 1}"
+
+
 def _row_lines(table: Table, number: int, classifier: RowClassifier) -> Iterator[Line]:
     above: list[object] = []
     for r, row in enumerate(table.rows, start=1):
@@ -51,7 +55,7 @@ def _row_lines(table: Table, number: int, classifier: RowClassifier) -> Iterator
         while cells and not cells[-1]:
             cells.pop()
         if cells:
-            yield classifier.line(tuple(cells), f"table {number} row {r}", frozenset(covered))
+            yield classifier.line(tuple(cells), f"table {number} row {r}", frozenset(covered), _cell)
 
 
 def _body_lines(document: DocxDocument) -> tuple[list[Line], int]:

@@ -16,7 +16,7 @@ the file, the row (``B3 (line 431)``, ``sheet 'B' row 12``) and the field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..crosscheck import check_document
@@ -60,6 +60,9 @@ class Line:
     covered
         Columns of this row covered by a cell merged from the left: they hold
         nothing of their own, so a money column among them is refused.
+    cell
+        How the file names the cell of a column (from 0) of this row, for messages:
+        ``cell E11`` of a sheet, ``cell 5`` of a Word table row.
     """
 
     cells: tuple[str, ...]
@@ -67,6 +70,7 @@ class Line:
     heading: bool = False
     complete: bool = False
     covered: frozenset[int] = frozenset()
+    cell: Callable[[int], str] | None = None
 
 
 def header_year(header: str) -> int | None:
@@ -203,6 +207,33 @@ class _Parser:
                     column,
                     row,
                 )
+        self.check_short_row(cells, line, row)
+
+    def check_short_row(self, cells: tuple[str, ...], line: Line, row: str | None) -> None:
+        """Refuse a sheet or Word task row that ends before its header's last money column.
+
+        A spreadsheet or Word row does not show its trailing empty cells, so a row
+        that lost a cell (deleted, the cells after it shifted left) is told by what
+        is left empty: the document fills every amount of a task row (a zero as
+        ``-``), and the last money column (``Dự kiến phân bổ``) is never optional.
+        """
+        if line.complete or row is None or self.group not in ("A", "B", "C", "D"):
+            return
+        money = [(index, column) for index, column in self.header if column in MONEY_COLUMNS]
+        if not money:
+            return
+        index, column = max(money)
+        if index < len(cells) and cells[index]:
+            return
+        where = line.cell(index) if line.cell is not None else f"column {index + 1}"
+        raise self.error(
+            f"{where} is empty, under the last amount column of its header: a task row fills every "
+            "amount (a zero is written -), so a cell is missing and the cells after it have shifted, "
+            "or the amount was left out; write 0 or - for a zero",
+            line.where,
+            column,
+            row,
+        )
 
     def start_group(self, group: str, announced: int | None, where: str) -> None:
         self.group = group

@@ -17,9 +17,10 @@ refused by the layout parser. The table may start in any column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,8 +81,17 @@ class RowClassifier:
         self.in_table = False
         self.first_column = 0
 
-    def line(self, cells: tuple[str, ...], where: str, covered: frozenset[int] = frozenset()) -> Line:
-        """Classify one row and return it as a :class:`Line` (``covered``: columns merged from the left)."""
+    def line(
+        self,
+        cells: tuple[str, ...],
+        where: str,
+        covered: frozenset[int] = frozenset(),
+        cell: Callable[[int], str] | None = None,
+    ) -> Line:
+        """Classify one row and return it as a :class:`Line`.
+
+        ``covered``: columns merged from the left; ``cell``: names the cell of a column.
+        """
         filled = [(i, c) for i, c in enumerate(cells) if c]
         if len(filled) == 1:
             index, text = filled[0]
@@ -93,7 +103,7 @@ class RowClassifier:
         if filled and fold(filled[0][1]).casefold() in {"tt", "stt"}:
             self.in_table = True
             self.first_column = filled[0][0]
-        return Line(cells, where, covered=covered)
+        return Line(cells, where, covered=covered, cell=cell)
 
 
 def cell_text(value: object) -> str:
@@ -139,7 +149,9 @@ def _sheet_lines(
             cells = cells[:-1]
         if not cells:
             continue
-        line = classifier.line(cells, f"sheet {title!r} row {number}", covered.get(number, frozenset()))
+        line = classifier.line(
+            cells, f"sheet {title!r} row {number}", covered.get(number, frozenset()), partial(_cell, number)
+        )
         if not started:
             started = line.heading and heading_group(line.cells[0]) is not None
             if not started:
@@ -154,6 +166,12 @@ def _sheet_lines(
                 row=f"sheet {title!r} cell {unsaved.coordinate}",
             )
         yield line
+
+
+def _cell(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"cell {get_column_letter(column + 1)}{row}"
 
 
 def _covered(ranges: Iterable[tuple[int, int, int, int]]) -> dict[int, frozenset[int]]:

@@ -237,6 +237,27 @@ def _docx_merged_money() -> bytes:
     return _docx_bytes(base_rows(), merge)
 
 
+def _cell_deleted() -> bytes:
+    """Task A2's approved cell deleted, the cells after it shifted left (as Excel's "Delete cells")."""
+    rows = base_rows()
+    at = _task(rows, "A", 2)
+    rows[at] = rows[at][:3] + rows[at][4:]
+    return _xlsx_bytes({"Phụ lục 2": rows})
+
+
+def _docx_cell_deleted() -> bytes:
+    """Task A2's row in Word with its approved cell deleted: the row has one cell fewer."""
+    import docx
+
+    document = docx.Document(io.BytesIO(_docx_bytes(base_rows())))
+    row = next(r for r in document.tables[0].rows if r.cells[0].text == "2")
+    cell = row.cells[3]._tc
+    cell.getparent().remove(cell)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def _truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
@@ -318,6 +339,8 @@ def builders() -> dict[str, Callable[[], bytes]]:
         "xlsx_money_huge.xlsx": lambda: _with_cell("B", 2, 6, 1e308),
         "docx_cyrillic_heading.docx": lambda: _docx_bytes(_cyrillic(rows())),
         "docx_merged_money.docx": _docx_merged_money,
+        "xlsx_cell_deleted.xlsx": _cell_deleted,
+        "docx_cell_deleted.docx": _docx_cell_deleted,
         "txt_utf16_no_bom.txt": lambda: (HERE / "valid.txt").read_text(encoding="utf-8").encode("utf-16-le"),
     }
 
