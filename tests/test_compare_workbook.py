@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,8 @@ def test_reproducible_bytes(comparison: Comparison, tmp_path: Path) -> None:
     comparison.to_excel(tmp_path / "one.xlsx")
     comparison.to_excel(tmp_path / "two.xlsx")
     assert (tmp_path / "one.xlsx").read_bytes() == (tmp_path / "two.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "one.xlsx") as package:  # no clock anywhere: not the same second either
+        core = package.read("docProps/core.xml").decode("utf-8")
+        stamps = {info.date_time for info in package.infolist()}
+    assert core.count("2024-01-01T00:00:00Z") == 2 and core.count("dcterms:W3CDTF") == 2
+    assert stamps == {(1980, 1, 31, 0, 0, 0)}
