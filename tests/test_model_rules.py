@@ -6,6 +6,7 @@ import pytest
 from conftest import make_tasks
 
 import portfolio as pf
+from portfolio.model.tolerances import LEVEL_EXACT
 
 AFTER_TIERS_1_2 = 332401 - 70166.533333333 - 176217.95  # money left for tier 3 by default
 TIER3 = 266884.0
@@ -139,7 +140,9 @@ def test_agency_floor() -> None:
 def test_string_constraint() -> None:
     allocation = pf.optimize(constraints=["C >= 5.000"])
     table = allocation.year_table()
-    assert table.loc[table["group"] == "C", "allocated"].sum() == pytest.approx(5000, abs=1e-4)
+    # the row binds; the money tier 3 leaves is exact to the level's relative
+    # uncertainty once recomputed (LEVEL_EXACT) times tier 3's demand, well inside REPORT
+    assert table.loc[table["group"] == "C", "allocated"].sum() == pytest.approx(5000, abs=LEVEL_EXACT * TIER3)
     assert allocation.levels[("recurrent", 2024, 3)] == pytest.approx(
         (AFTER_TIERS_1_2 - 5000) / TIER3, rel=1e-6
     )
