@@ -49,13 +49,16 @@ if TYPE_CHECKING:
     from .layout_rows import LayoutRow
     from .model.allocation import Allocation
 
-__all__ = ["DIFFERENCE_HEADER", "OPTIMIZED_HEADER", "SCENARIO_SHEET", "SOURCE_LABELS", "SUMMARY_SHEET"]
-__all__ += ["TEXT_HEADERS", "allocation_to_excel", "plan_sheet_title", "rounded_table"]
+__all__ = ["DIFFERENCE_HEADER", "OPTIMIZED_HEADER", "ROUND_HEADERS", "SCENARIO_SHEET", "SOURCE_LABELS"]
+__all__ += ["SUMMARY_SHEET", "TEXT_HEADERS", "allocation_to_excel", "plan_sheet_title", "rounded_table"]
 __all__ += ["shown_tasks", "tables_to_csv", "tier_label", "with_stated_totals"]
 
 SUMMARY_SHEET = "Tổng hợp"
 SCENARIO_SHEET = "Kịch bản"
 TEXT_HEADERS = ("Thứ bậc (tier)", "Nguồn vốn (funding source)", "Lý do (reason)")
+#: The money columns of a round 2 (``committed=``): đợt 1, đợt 2, the year's total (optimized).
+#: None starts with words the reader takes for a column of the document ("Đã phân bổ" is spent_before).
+ROUND_HEADERS = ("Đợt 1, đã phân bổ (round 1)", "Đợt 2 (round 2)", "Cả năm (year total)")
 
 
 # -- display rounding -------------------------------------------------------------
@@ -150,9 +153,12 @@ def shown_tasks(allocation: Allocation, tasks: TaskList, decimals: int) -> pd.Da
     envelope = (frame["year"].astype(str) + "/" + frame["funding_source"].astype(str)).to_numpy()
     group = frame["group"].to_numpy(dtype=str)
     frame["shortfall"] = frame["demand"] - frame["allocated"]
-    for column in ("allocated", "shortfall"):
+    rounds = ("round_1", "round_2") if "round_1" in frame.columns else ()
+    for column in ("allocated", "shortfall", *rounds):
         values = frame[column].to_numpy(dtype=float)
         frame[column] = np.round(_round_tree(values, [envelope, group], decimals, None), decimals)
+    if rounds:  # a round 2: each round adds up on its own, and the year's total is their sum
+        frame["allocated"] = np.round(frame["round_1"] + frame["round_2"], decimals) + 0.0
     frame["demand"] = np.round(frame["allocated"] + frame["shortfall"], decimals) + 0.0
     # planned exactly as the appendix layout rounds it: per group, in document order
     planned = frame["planned"].to_numpy(dtype=float).copy()
@@ -233,6 +239,24 @@ def _with_text_columns(rows: list[LayoutRow], texts: dict[str, tuple[str, str, s
             yield LayoutRow(row.kind, (*row.cells, *extra), row.group, row.keys, row.notes)
 
 
+def _money_columns(
+    first: pd.DataFrame, decimals: int
+) -> tuple[list[tuple[str, dict[str, float]]], dict[str, tuple[str, str]]]:
+    """The columns after the document's own on each task row, and the formulas that make them.
+
+    Optimized and difference (``=H7-G7``); after a round 2 (``committed=``) đợt 1,
+    đợt 2, the year's total (``=đợt 1 + đợt 2``) and the difference, each round
+    rounded as :func:`shown_tasks` rounds it (so đợt 1 shows what round 1's own
+    workbook showed, and adds up to round 1's envelopes).
+    """
+    optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
+    if "round_1" not in first.columns:
+        return [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)], {"extra1": ("extra0", "planned")}
+    rounds = [(header, first[column].to_dict()) for header, column in zip(ROUND_HEADERS, ("round_1", "round_2"))]
+    extra = [*rounds, (ROUND_HEADERS[2], optimized), (DIFFERENCE_HEADER, difference)]
+    return extra, {"extra2": ("extra0", "+extra1"), "extra3": ("extra2", "planned")}
+
+
 def allocation_to_excel(
     allocation: Allocation, path: str | Path, *, tasks: TaskList | str | Path | None = None, decimals: int = 2
 ) -> None:
@@ -277,8 +301,7 @@ def allocation_to_excel(
     task_list = allocation.tasks if tasks is None else load_tasks(tasks)
     shown = shown_tasks(allocation, task_list, decimals)
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
-    optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
-    extra = [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)]
+    extra, derived = _money_columns(first, decimals)
     layout = appendix_lines(with_stated_totals(task_list), decimals=decimals, extra_columns=extra)
     rows = _with_text_columns(layout, _text_cells(allocation, allocation.year_table()))
     sheets = [summary_sheet(allocation, shown, shown_tiers(allocation, decimals))]
@@ -286,9 +309,7 @@ def allocation_to_excel(
         sheets.append(plan_sheet(allocation, shown, task_list))
     sheets.append(scenario_sheet(allocation, shown, decimals, SCENARIO_SHEET))
     year = allocation.plan_year
-    group_sheets = layout_sheets(
-        rows, derived={"extra1": ("extra0", "planned")}, year=year
-    )  # made as written
+    group_sheets = layout_sheets(rows, derived=derived, year=year)  # made as written
     write_workbook(itertools.chain(group_sheets, sheets), path, title=title_lines(year)[1])
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .money import largest_remainder_round
+from .money import format_vnd, largest_remainder_round
 from .sheets import Cell, Formula, Percent, Sheet, cell_ref, sum_formula
 from .tasks import GROUP_TITLES, TaskList
 
@@ -231,7 +231,14 @@ def _describe(value: object) -> str:
 def changed_options(options: Options) -> list[tuple[str, str]]:
     """``(name, value)`` of each option other than its default (rule, plan year, years aside)."""
     defaults = {n: f.get_default(call_default_factory=True) for n, f in type(options).model_fields.items()}
-    return [(n, _describe(v)) for n, v in options if n not in _STATED and v != defaults[n]]
+    changed = [(n, v) for n, v in options if n not in _STATED and v != defaults[n]]
+    return [(n, _committed(v) if n == "committed" else _describe(v)) for n, v in changed]
+
+
+def _committed(amounts: dict[str, float]) -> str:
+    """Round 1 in one line (each task's amount is in the group sheets' đợt 1 column)."""
+    total = format_vnd(float(sum(amounts.values())), 2)
+    return f"đợt 1 (round 1): {len(amounts)} nhiệm vụ (tasks), {total} triệu đồng (million VND)"
 
 
 def scenario_sheet(

@@ -161,11 +161,12 @@ class _Formulas:
 
     def _derive(self, cells: list[Cell], number: int, derived: Mapping[str, tuple[str, str]]) -> None:
         index = self.index
-        for key, (plus, minus) in derived.items():
-            if {key, plus, minus} <= set(index) and _is_money(cells[index[key]]):
-                a, b = cell_ref(number, index[plus]), cell_ref(number, index[minus])
+        for key, (left, right) in derived.items():
+            sign, right = ("+", right[1:]) if right.startswith("+") else ("-", right)
+            if {key, left, right} <= set(index) and _is_money(cells[index[key]]):
+                a, b = cell_ref(number, index[left]), cell_ref(number, index[right])
                 value = cells[index[key]]
-                cells[index[key]] = Formula(f"={a}-{b}", float(value))  # type: ignore[arg-type]
+                cells[index[key]] = Formula(f"={a}{sign}{b}", float(value))  # type: ignore[arg-type]
 
     def _refer(self, cells: list[Cell], group: str) -> None:
         for column, value in enumerate(cells):
@@ -222,7 +223,8 @@ def layout_sheets(
         ``True``: sheets ``A`` … ``D`` and ``E``; ``False``: one sheet ``Phụ lục 2``.
     derived
         ``{key: (plus, minus)}``: on task rows, the column ``key`` (a header key,
-        e.g. ``extra1``) is the formula ``plus − minus`` of two other columns.
+        e.g. ``extra1``) is the formula ``plus − minus`` of two other columns;
+        ``(a, "+b")`` makes it ``a + b``.
     year
         The plan year the title names (``THỰC HIỆN NĂM 2025``).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_tasks
@@ -107,3 +108,72 @@ def test_bad_committed_input(tmp_path: Path, small: pf.TaskList) -> None:
         pf.optimize(small, committed={"Z9": 1.0})
     with pytest.raises(ScenarioError, match="B2 is deferred but has"):
         pf.optimize(small, budget={"recurrent": 700}, committed={"B2": 10.0}, deferred=["B2"])
+
+
+def _columns(sheet: Any, header: int) -> dict[str, int]:
+    return {str(c.value): c.column for c in sheet[header] if c.value is not None}
+
+
+def test_the_workbook_shows_round_one_round_two_and_the_year(tmp_path: Path) -> None:
+    import openpyxl
+
+    from portfolio.export import DIFFERENCE_HEADER, OPTIMIZED_HEADER, ROUND_HEADERS
+
+    round1 = tmp_path / "round1.csv"
+    assert main(["optimize", "--budget", "recurrent=300000", "--out", str(round1)]) == 0
+    book_path = tmp_path / "year.xlsx"
+    assert main(["optimize", "--committed", str(round1), "--out", str(book_path)]) == 0
+    year = pf.optimize(committed=str(round1))
+    exact = year.year_table()
+    values = openpyxl.load_workbook(book_path, data_only=True)
+    formulas = openpyxl.load_workbook(book_path)
+    checked = {"task": 0, "agency": 0, "total": 0}
+    for group in "ABCD":
+        sheet, text = values[group], formulas[group]
+        header = next(r[0].row for r in sheet.iter_rows() if r[0].value in ("TT", "Stt"))
+        at = _columns(sheet, header)
+        assert OPTIMIZED_HEADER not in at  # the year's total takes its place
+        one, two, whole, diff = (at[h] for h in (*ROUND_HEADERS, DIFFERENCE_HEADER))
+        assert (one, two, whole, diff) == (one, one + 1, one + 2, one + 3)
+        members: list[float] = []
+        for row in range(header + 1, sheet.max_row + 1):
+            label = sheet.cell(row, 2).value
+            cells = [sheet.cell(row, c).value for c in (one, two, whole)]
+            if cells[2] is None:
+                continue
+            a, b, total = (float(c or 0) for c in cells)
+            assert a + b == pytest.approx(total, abs=1e-9)  # each row adds up as shown
+            number = str(sheet.cell(row, 1).value or "")
+            if number.isdigit():
+                task = f"{group}{number}"
+                assert total == pytest.approx(exact.loc[task, "allocated"], abs=0.01)
+                assert a == pytest.approx(exact.loc[task, "round_1"], abs=0.01)  # under one cent of a million
+                assert str(text.cell(row, whole).value).startswith(("=", "=SUM"))
+                members.append(total)
+                checked["task"] += 1
+            elif label == "TỔNG":
+                assert str(text.cell(row, whole).value).startswith("=SUM(")
+                assert str(text.cell(row, one).value).startswith("=SUM(")
+                shown = exact[exact["group"] == group]
+                assert total == pytest.approx(shown["allocated"].sum(), abs=0.01 * len(shown))
+                assert a == pytest.approx(shown["round_1"].sum(), abs=0.01 * len(shown))
+                checked["total"] += 1
+            elif number:  # an agency row (Roman numeral): the SUM of its task rows below
+                formula = str(text.cell(row, whole).value)
+                assert formula.startswith("=SUM(")
+                first, last = formula[5:-1].split(":") if ":" in formula else (formula[5:-1],) * 2
+                span = range(int(first[1:]), int(last[1:]) + 1)
+                below = sum(float(sheet.cell(r, whole).value or 0) for r in span)
+                assert total == pytest.approx(below, abs=1e-6)
+                checked["agency"] += 1
+    assert checked["task"] == 81 and checked["total"] == 4 and checked["agency"] > 20
+    summary = values["E"]
+    header = next(r[0].row for r in summary.iter_rows() if r[0].value == "Stt")
+    at = _columns(summary, header)
+    last = summary.max_row
+    while summary.cell(last, 2).value != "A + B + C + D":
+        last -= 1
+    a, b, total = (float(summary.cell(last, at[h]).value) for h in ROUND_HEADERS)
+    assert total == pytest.approx(332401 + exact.loc[exact["funding_source"] == "investment", "allocated"].sum())
+    assert a + b == pytest.approx(total) and b == pytest.approx(332401 - 300000, abs=0.01)
+    assert pf.read_appendix(book_path).tasks == year.tasks.tasks  # the reader still reads it back
