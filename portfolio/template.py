@@ -2,9 +2,11 @@
 
 ``portfolio template --year 2025 --out blank.xlsx`` writes one sheet laid out
 like the document (title, group headings A–D, unit line, header rows naming the
-year, group D's two sub-headings) with empty task rows, and every table has an
-``Đơn vị chủ trì`` column with a dropdown of the known agencies (their
-canonical names; another name may still be typed). Amount cells accept only
+year, group D's two sub-headings) with empty task rows. Each table's heading
+is a dropdown of the four groups as the document names them (``A. CÁC NHIỆM
+VỤ TRIỂN KHAI THƯỜNG XUYÊN HÀNG NĂM`` …, the group a table's rows belong to),
+and every table has an ``Đơn vị chủ trì`` column with a dropdown of the known
+agencies (their canonical names; another name may still be typed). Amount cells accept only
 numbers ≥ 0 and the period cell suggests the forms the reader knows. Filled
 in, the workbook reads back with :func:`portfolio.read_appendix`: each filled
 row with a TT number is a task, blank rows are skipped, and the plan year is
@@ -28,7 +30,7 @@ _GUIDE = (
     "1. Mỗi nhiệm vụ một dòng trong bảng của nhóm (A thường xuyên, B chuyển tiếp, C đề xuất mới, "
     "D đầu tư công; ở nhóm D dưới tiểu mục chuyển tiếp hoặc đề xuất mới).",
     "2. TT: số thứ tự 1, 2, 3 … trong nhóm; dòng không có TT được bỏ qua.",
-    "3. Đơn vị chủ trì: chọn trong danh sách (có thể gõ tên khác).",
+    "3. Đơn vị chủ trì: chọn trong danh sách (có thể gõ tên khác). Tiêu đề mỗi bảng: chọn nhóm A, B, C, D.",
     "4. Thời gian thực hiện: 'Năm 2025', '2024 - 2026' hoặc 'Thuê dịch vụ 03 năm (2024-2026)'.",
     "5. Kinh phí: triệu đồng, số ≥ 0.",
     "Đọc lại (read back): portfolio show blank.xlsx, portfolio optimize blank.xlsx",
@@ -71,9 +73,18 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
     if rows < 1:
         raise ValueError(f"expected at least one row per table, got {rows}")
     agencies = template_agencies()
+    headings = [f"{group}. {group_title(group, year).upper()}" for group in GROUPS]
     lists = Sheet(_LISTS, hidden=True)
-    for name in agencies:
-        lists.add([name], "plain")
+    for index, name in enumerate(agencies):
+        lists.add([name, headings[index] if index < len(headings) else None], "plain")
+    for heading in headings[len(agencies) :]:
+        lists.add([None, heading], "plain")
+    group_list = {
+        "validate": "list",
+        "source": f"='{_LISTS}'!$B$1:$B${len(headings)}",
+        "error_title": "Nhóm nhiệm vụ",
+        "error_message": "Chọn một nhóm A, B, C hoặc D như văn bản ghi",
+    }
     agency_list = {
         "validate": "list",
         "source": f"='{_LISTS}'!$A$1:$A${len(agencies)}",
@@ -114,8 +125,9 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
         sheet.validations.append((first, 2, last, 2, agency_list))
         sheet.validations.append((first, 4, last, width - 1, amount))
 
-    for group in GROUPS:
-        sheet.add([f"{group}. {group_title(group, year).upper()}"], "heading")
+    for group, heading in zip(GROUPS, headings, strict=True):
+        at = sheet.add([heading], "heading")
+        sheet.validations.append((at, 0, at, 0, group_list))
         sheet.add([UNIT_LINE], "note")
         headers = _headers(group, year)
         sheet.add(list(headers), "header")

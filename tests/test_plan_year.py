@@ -102,7 +102,7 @@ def test_the_layout_names_the_plan_year(plan_2025: Path) -> None:
 
 
 def _fill(path: Path) -> Path:
-    """Fill two rows of a blank template as an analyst would (A: a lease, B: a continuing task)."""
+    """Fill a blank template as an analyst would: A a lease, B a continuing task, C and D new tasks."""
     book = openpyxl.load_workbook(path)
     sheet = book["Phụ lục 2"]
     headers = [row[0].row for row in sheet.iter_rows() if row[0].value in ("TT", "Stt")]
@@ -115,6 +115,13 @@ def _fill(path: Path) -> Path:
         [1, "Nâng cấp cổng", "Văn phòng ĐDBQH&HĐND TP", "2024 - 2026", 900, 100, 50, 250], 1
     ):
         sheet.cell(b, column, value)
+    new_d = next(row[0].row for row in sheet.iter_rows() if row[1].value == "Nhiệm vụ đề xuất mới") + 1
+    for row, cells in (
+        (headers[2] + 1, [1, "Sàn giao dịch dữ liệu", "Sở Y tế", "2025 - 2026", 600, None, None, 0]),
+        (new_d, [1, "Trung tâm dữ liệu", "Sở Thông tin và Truyền thông", "2025 - 2027", 9000, 0, 3000]),
+    ):
+        for column, value in enumerate(cells, 1):
+            sheet.cell(row, column, value)
     filled = path.with_name("filled.xlsx")
     book.save(filled)
     return filled
@@ -131,8 +138,24 @@ def test_the_template_reads_back_once_filled(tmp_path: Path, capsys: pytest.Capt
     agencies = [row[0].value for row in book["Danh mục"].iter_rows()]
     assert "Sở Y tế" in agencies and "Văn phòng ĐDBQH & HĐND thành phố" in agencies
     assert "Văn phòng ĐDBQH&HĐND TP" not in agencies  # one name per agency
+    groups = [row[1].value for row in book["Danh mục"].iter_rows() if row[1].value]
+    assert groups == [
+        "A. CÁC NHIỆM VỤ TRIỂN KHAI THƯỜNG XUYÊN HÀNG NĂM",
+        "B. CÁC NHIỆM VỤ CHUYỂN TIẾP TỪ NĂM 2024 SANG NĂM 2025",
+        "C. NHIỆM VỤ CÁC SỞ NGÀNH, ĐỊA PHƯƠNG, CÁC CƠ QUAN ĐẢNG, ĐOÀN THỂ ĐỀ XUẤT MỚI",
+        "D. CÁC NHIỆM VỤ CHUYỂN ĐỔI SỐ SỬ DỤNG NGUỒN ĐẦU TƯ CÔNG",
+    ]  # as the document names them, group B naming the plan year
+    by_list: dict[str, list[str]] = {}
+    for rule in lists:
+        by_list.setdefault(str(rule.formula1), []).extend(str(rule.sqref).split())
+    headings = [f"A{row[0].row}" for row in sheet.iter_rows() if row[0].value in groups]
+    assert by_list["'Danh mục'!$B$1:$B$4"] == headings  # the four table headings
+    agency_cells = by_list[f"'Danh mục'!$A$1:$A${len(agencies)}"]
+    assert len(agency_cells) == 5 and all(c.startswith("C") for c in agency_cells)  # A, B, C, D's two
     tasks = pf.read_appendix(_fill(blank))
-    assert tasks.plan_year == 2025 and tasks.ids == ("A1", "B1")
+    assert tasks.plan_year == 2025 and tasks.ids == ("A1", "B1", "C1", "D1")
+    assert (tasks["C1"].approved, tasks["C1"].is_new, tasks["D1"].is_new) == (600, True, True)
+    assert (tasks["D1"].funding_source, tasks["D1"].planned) == ("investment", 3000)
     lease, task = tasks["A1"], tasks["B1"]
     assert (lease.lease_years, lease.approved, lease.planned, lease.agency) == (3, 300, 100, "Sở Y tế")
     assert (task.spent_before, task.carried_over, task.planned) == (100, 50, 250)
