@@ -80,3 +80,33 @@ def test_cli_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reconcile", str(PLAN_TEXT)]) == 0
     out = capsys.readouterr().out
     assert "8 mismatches, 2 roundings" in out
+
+
+def test_findings_in_vietnamese_from_python_and_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    findings = pf.reconcile(PLAN_TEXT, lang="vi")
+    assert findings == pf.reconcile(PLAN_TEXT)  # the same findings, only printed otherwise
+    first = str(findings[0])
+    assert first.startswith("sai lệch: dòng cộng của đơn vị B Văn phòng Ủy ban nhân dân thành phố, ")
+    assert "dự kiến phân bổ: văn bản ghi 1.246, tổng các dòng 1.247 (chênh lệch -1) tại dòng " in first
+    assert str(findings[5]).startswith("làm tròn: dòng TỔNG nhóm B, đã sử dụng: văn bản ghi 129.620,00")
+    report = str(findings)
+    assert "10 phát hiện: 8 sai lệch, 2 làm tròn" in report
+    merged = "Văn phòng ĐDBQH & HĐND thành phố gộp từ 'Văn phòng ĐDBQH&HĐND TP'; 'Văn phòng ĐDBQH & HĐND thành phố'"
+    assert merged in report
+    assert len(findings.merges) == 2
+    for english in ("mismatch", "rounding", "stated", "rows sum", "agency", "merged", " at line"):
+        assert english not in report
+    assert main(["reconcile", str(PLAN_TEXT), "--lang", "vi"]) == 0
+    assert capsys.readouterr().out == report + "\n"
+    assert main(["reconcile", str(PLAN_TEXT)]) == 0
+    assert capsys.readouterr().out == str(pf.reconcile(PLAN_TEXT)) + "\n"  # English, the default
+
+
+def test_a_tidy_csv_says_so_in_either_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.readers import bundled_appendix_path
+
+    assert main(["reconcile", str(bundled_appendix_path()), "--lang", "vi"]) == 0
+    out = capsys.readouterr().out
+    assert "không ghi dòng cộng nào" in out and "gộp từ" in out
+    with pytest.raises(pf.errors.ScenarioError, match="field 'lang'"):
+        pf.reconcile(PLAN_TEXT, lang="fr")

@@ -86,34 +86,14 @@ def show(args: argparse.Namespace) -> int:
 
 
 def reconcile(args: argparse.Namespace) -> int:
-    """The document's subtotals that do not add up, and the agency names merged."""
-    from ..agencies import agency_merges
-    from ..readers import read_appendix
-    from ..reconciliation import reconcile_tasks
+    """The document's subtotals that do not add up, and the agency names merged (``--lang vi``)."""
+    from ..reconciliation import reconcile as findings_of
 
-    tasks = read_appendix(args.appendix)
-    findings = reconcile_tasks(tasks)
-    merges = agency_merges(tasks)
+    findings = findings_of(args.appendix, lang=args.lang)
     if args.json:
         print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
         return 0
-    lang = args.lang
-    if not tasks.stated:
-        print(f"{args.appendix}: states no subtotals (a tidy CSV has none); nothing to reconcile")
-    else:
-        if not findings:
-            print(f"{args.appendix}: every stated subtotal equals the sum of its rows")
-        for finding in findings:
-            print(finding)
-        mismatches = sum(f.kind == "mismatch" for f in findings)
-        print(
-            f"{len(findings)} {word('findings', lang)}: {mismatches} {word('mismatches', lang)}, "
-            f"{len(findings) - mismatches} {word('roundings', lang)}"
-        )
-    if merges:
-        print(f"{word('merged', lang)}:")
-        for canonical, spellings in merges.items():
-            print(f"  {canonical} <- " + "; ".join(repr(s) for s in spellings))
+    print(findings)
     return 0
 
 
