@@ -251,8 +251,9 @@ def _money_columns(
     """
     optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
     if "round_1" not in first.columns:
-        return [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)], {"extra1": ("extra0", "planned")}
-    rounds = [(header, first[column].to_dict()) for header, column in zip(ROUND_HEADERS, ("round_1", "round_2"))]
+        extra = [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)]
+        return extra, {"extra1": ("extra0", "planned")}
+    rounds = [(ROUND_HEADERS[k], first[column].to_dict()) for k, column in enumerate(("round_1", "round_2"))]
     extra = [*rounds, (ROUND_HEADERS[2], optimized), (DIFFERENCE_HEADER, difference)]
     return extra, {"extra2": ("extra0", "+extra1"), "extra3": ("extra2", "planned")}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from .tasks import TaskList
@@ -90,13 +90,15 @@ class Finding:
         return out
 
     def text(self, lang: str | None = None) -> str:
-        """The finding in one line, in ``lang`` (``"en"`` or ``"vi"``; by default its own).
+        r"""The finding in one line, in ``lang`` (``"en"`` or ``"vi"``; by default its own).
 
         Examples
         --------
         >>> f = Finding("agency", "B", "Sở Du lịch", "planned", 5150.0, 5149.0, 1.0, "mismatch", "line 487")
-        >>> print(f.text("vi"))
-        sai lệch: dòng cộng của đơn vị B Sở Du lịch, dự kiến phân bổ: văn bản ghi 5.150, tổng các dòng 5.149 (chênh lệch 1) tại dòng 487
+        >>> print(f.text("vi").replace(", ", ",\n"))
+        sai lệch: dòng cộng của đơn vị B Sở Du lịch,
+        dự kiến phân bổ: văn bản ghi 5.150,
+        tổng các dòng 5.149 (chênh lệch 1) tại dòng 487
         """
         from .money import format_vnd
 
