@@ -198,7 +198,9 @@ def comparison_sheets(comparison: Comparison, tasks: TaskList | None = None) -> 
     return sheets
 
 
-def write_comparison(comparison: Comparison, path: str | Path, tasks: TaskList | None = None) -> None:
+def write_comparison(
+    comparison: Comparison, path: str | Path, tasks: TaskList | None = None, *, lang: str = "en"
+) -> None:
     """Write the ``compare`` workbook (atomic, reproducible; see the module notes).
 
     Parameters
@@ -210,5 +212,15 @@ def write_comparison(comparison: Comparison, path: str | Path, tasks: TaskList |
     tasks
         The appendix the scenarios ran on; by default the tasks of the first
         scenario that did not fail (without any, the task sheet has no names).
+    lang
+        ``"vi"`` drops the English glosses of the labels (not from names).
     """
-    write_workbook(comparison_sheets(comparison, tasks), Path(path), title="So sánh các kịch bản")
+    from .language import check_lang, vietnamese_sheets
+
+    sheets = comparison_sheets(comparison, tasks)
+    if check_lang(lang) == "vi":
+        names = {str(n) for n in comparison.allocations}
+        for allocation in comparison.allocations.values():
+            names |= {text for task in allocation.tasks for text in (task.name, task.agency)}
+        sheets = list(vietnamese_sheets(sheets, names))
+    write_workbook(sheets, Path(path), title="So sánh các kịch bản")

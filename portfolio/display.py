@@ -8,6 +8,9 @@ that no notebook needs a formatter of its own:
   writes English headings and ``1,158,731``, ``32.23%``.
 * ``max_rows``: the most rows of one table in a summary (the ten largest
   changes, the sampled points of a frontier).
+* ``glosses``: with ``lang="vi"``, whether headings keep their English gloss
+  in parentheses (default ``True``); a result made with ``lang="vi"``
+  (``pf.optimize(..., lang="vi")``) is shown without them.
 
 >>> import portfolio as pf
 >>> pf.options.display.lang
@@ -91,11 +94,25 @@ class DisplayOptions:
         ``"vi"`` (default) or ``"en"``.
     max_rows
         The most rows of one table in a summary (default 10).
+    glosses
+        Whether Vietnamese headings keep their English gloss (default ``True``).
     """
 
     def __init__(self) -> None:
         self._lang = "vi"
         self._max_rows = 10
+        self._glosses = True
+
+    @property
+    def glosses(self) -> bool:
+        """Whether Vietnamese headings keep their English gloss: ``Hạn mức (envelope)``."""
+        return self._glosses
+
+    @glosses.setter
+    def glosses(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise ScenarioError(f"expected True or False, got {value!r}", field="glosses")
+        self._glosses = value
 
     @property
     def lang(self) -> str:
@@ -130,7 +147,7 @@ class DisplayOptions:
         pd.set_option("display.float_format", number)
 
     def __repr__(self) -> str:
-        return f"DisplayOptions(lang={self.lang!r}, max_rows={self.max_rows})"
+        return f"DisplayOptions(lang={self.lang!r}, max_rows={self.max_rows}, glosses={self.glosses})"
 
 
 class _Options:
@@ -153,8 +170,8 @@ def option_context(**settings: Any) -> Iterator[None]:
     old = {key: getattr(display, key) for key in settings}
     try:
         for key, value in settings.items():
-            if key not in ("lang", "max_rows"):
-                raise ScenarioError(f"no display option {key!r}; known: lang, max_rows", field=key)
+            if key not in ("lang", "max_rows", "glosses"):
+                raise ScenarioError(f"no display option {key!r}; known: lang, max_rows, glosses", field=key)
             setattr(display, key, value)
         yield
     finally:
@@ -166,7 +183,8 @@ def _pick(pair: tuple[str, str], *, both: bool = True) -> str:
     vi, en = pair
     if options.display.lang == "en":
         return en[:1].upper() + en[1:]
-    return f"{vi} ({en.lower()})" if both and vi.lower() != en.lower() else vi
+    glossed = both and options.display.glosses and vi.lower() != en.lower()
+    return f"{vi} ({en.lower()})" if glossed else vi
 
 
 def word(key: str, *, both: bool = True) -> str:

@@ -310,13 +310,13 @@ def _reason(task: str, r: Any, why: Any, ctx: _Context) -> str:
     return main
 
 
-def _language(lang: str) -> str:
-    if lang not in ("en", "vi"):
-        raise ScenarioError(f"expected en or vi, got {lang!r}", field="lang")
-    return lang
+def _language(lang: str | None, allocation: Allocation) -> str:
+    from .language import lang_of
+
+    return lang_of(lang, allocation)
 
 
-def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en") -> pd.DataFrame:
+def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str | None = None) -> pd.DataFrame:
     """The reason for every task's allocation, in words (the plan year of a multi-year plan).
 
     Parameters
@@ -326,8 +326,10 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en")
     threshold
         Differences from the document's plan up to this many million VND are "as planned".
     lang
-        ``"en"`` (default) or ``"vi"``: the reasons in Vietnamese ("thứ bậc 3, chuyển
+        ``"en"`` or ``"vi"``: the reasons in Vietnamese ("thứ bậc 3, chuyển
         tiếp: bố trí 32,23% nhu cầu 237.540,67, tỷ lệ chung của thứ bậc …").
+        By default the allocation's own :attr:`~portfolio.model.Allocation.lang`,
+        else English.
 
     Returns
     -------
@@ -352,7 +354,7 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en")
         table["difference"].to_numpy(float),
         strict=True,
     )
-    vietnamese = _language(lang) == "vi"
+    vietnamese = _language(lang, allocation) == "vi"
     write = reason_vi if vietnamese else _reason
     planned = AS_PLANNED_VI if vietnamese else "as planned"
     texts = [
@@ -363,8 +365,10 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str = "en")
     return out
 
 
-def explain_text(allocation: Allocation, task_id: str, *, lang: str = "en") -> str:
+def explain_text(allocation: Allocation, task_id: str, *, lang: str | None = None) -> str:
     """One paragraph on one task: what was planned, what is allocated, and why.
+
+    In ``lang`` (``"en"`` or ``"vi"``; by default the allocation's own, else English).
 
     Raises
     ------
@@ -378,7 +382,7 @@ def explain_text(allocation: Allocation, task_id: str, *, lang: str = "en") -> s
     r = next(table.loc[[key]].itertuples(index=False))
     why = next(reasons.loc[[key]].itertuples(index=False))
     ctx = _context(allocation, table)
-    if _language(lang) == "vi":
+    if _language(lang, allocation) == "vi":
         return paragraph_vi(key, r, ctx, reason_vi(key, r, why, ctx))
     reason = _reason(key, r, why, ctx)
     diff = r.allocated - r.planned

@@ -21,7 +21,7 @@ a ``name`` column, amounts at full precision.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from .layout_rows import LayoutRow
     from .model.allocation import Allocation
+    from .sheets import Sheet
 
 __all__ = ["DIFFERENCE_HEADER", "OPTIMIZED_HEADER", "ROUND_HEADERS", "SCENARIO_SHEET", "SOURCE_LABELS"]
 __all__ += ["SUMMARY_SHEET", "TEXT_HEADERS", "allocation_to_excel", "plan_sheet_title", "rounded_table"]
@@ -206,11 +207,13 @@ def with_stated_totals(tasks: TaskList) -> TaskList:
     return stated if stated.tasks == tasks.tasks else tasks
 
 
-def _text_cells(allocation: Allocation, year_rows: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
-    """Tier, funding source and reason of each task (the first plan year)."""
+def _text_cells(
+    allocation: Allocation, year_rows: pd.DataFrame, lang: str = "en"
+) -> dict[str, tuple[str, str, str]]:
+    """Tier, funding source and reason (in ``lang``) of each task (the first plan year)."""
     from .explanations import explain
 
-    reasons = explain(allocation)["reason"].to_dict()
+    reasons = explain(allocation, lang=lang)["reason"].to_dict()
     tiers = year_rows["tier"].to_dict()
     sources = year_rows["funding_source"].to_dict()
     labels = {int(t): f"{int(t)} – {tier_label(int(t), short=True)}" for t in set(tiers.values())}  # shared
@@ -241,7 +244,7 @@ def _with_text_columns(rows: list[LayoutRow], texts: dict[str, tuple[str, str, s
 
 def _money_columns(
     first: pd.DataFrame, decimals: int
-) -> tuple[list[tuple[str, dict[str, float]]], dict[str, tuple[str, str]]]:
+) -> tuple[list[tuple[str, Mapping[str, float]]], dict[str, tuple[str, str]]]:
     """The columns after the document's own on each task row, and the formulas that make them.
 
     Optimized and difference (``=H7-G7``); after a round 2 (``committed=``) đợt 1,
@@ -249,17 +252,31 @@ def _money_columns(
     rounded as :func:`shown_tasks` rounds it (so đợt 1 shows what round 1's own
     workbook showed, and adds up to round 1's envelopes).
     """
-    optimized, difference = first["allocated"].to_dict(), first["difference"].to_dict()
+
+    def amounts(column: str) -> dict[str, float]:
+        return {str(k): float(v) for k, v in first[column].items()}
+
+    optimized, difference = amounts("allocated"), amounts("difference")
+    extra: list[tuple[str, Mapping[str, float]]]
     if "round_1" not in first.columns:
         extra = [(OPTIMIZED_HEADER, optimized), (DIFFERENCE_HEADER, difference)]
         return extra, {"extra1": ("extra0", "planned")}
-    rounds = [(ROUND_HEADERS[k], first[column].to_dict()) for k, column in enumerate(("round_1", "round_2"))]
-    extra = [*rounds, (ROUND_HEADERS[2], optimized), (DIFFERENCE_HEADER, difference)]
+    extra = [
+        (ROUND_HEADERS[0], amounts("round_1")),
+        (ROUND_HEADERS[1], amounts("round_2")),
+        (ROUND_HEADERS[2], optimized),
+        (DIFFERENCE_HEADER, difference),
+    ]
     return extra, {"extra2": ("extra0", "+extra1"), "extra3": ("extra2", "planned")}
 
 
 def allocation_to_excel(
-    allocation: Allocation, path: str | Path, *, tasks: TaskList | str | Path | None = None, decimals: int = 2
+    allocation: Allocation,
+    path: str | Path,
+    *,
+    tasks: TaskList | str | Path | None = None,
+    decimals: int = 2,
+    lang: str | None = None,
 ) -> None:
     """Write an allocation as a working paper laid out like Phụ lục 2.
 
@@ -276,6 +293,11 @@ def allocation_to_excel(
         Digits kept after the decimal mark. ``2`` (the default) keeps every
         figure of the document exactly, and :func:`portfolio.read_appendix`
         reads the workbook back to the same tasks.
+    lang
+        ``"vi"``: reasons in Vietnamese and labels without their English
+        glosses; ``"en"``: reasons in English. By default the allocation's own
+        :attr:`~portfolio.model.Allocation.lang`, else English reasons; the
+        labels are Vietnamese with English glosses unless ``"vi"``.
 
     Raises
     ------
@@ -292,6 +314,7 @@ def allocation_to_excel(
     year); ``Kịch bản`` (rule, envelopes, plan year, years, non-default options).
     Frozen headers, landscape, one page wide, headers repeated on every page.
     """
+    from .language import lang_of, vietnamese_sheets
     from .layout_rows import appendix_lines, title_lines
     from .model.inputs import load_tasks
     from .workbook import write_workbook
@@ -299,19 +322,24 @@ def allocation_to_excel(
 
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
+    language = lang_of(lang, allocation)
     task_list = allocation.tasks if tasks is None else load_tasks(tasks)
     shown = shown_tasks(allocation, task_list, decimals)
     first = shown[shown["year"] == allocation.years[0]].set_index("id")
     extra, derived = _money_columns(first, decimals)
     layout = appendix_lines(with_stated_totals(task_list), decimals=decimals, extra_columns=extra)
-    rows = _with_text_columns(layout, _text_cells(allocation, allocation.year_table()))
+    rows = _with_text_columns(layout, _text_cells(allocation, allocation.year_table(), language))
     sheets = [summary_sheet(allocation, shown, shown_tiers(allocation, decimals))]
     if len(allocation.years) > 1:
         sheets.append(plan_sheet(allocation, shown, task_list))
-    sheets.append(scenario_sheet(allocation, shown, decimals, SCENARIO_SHEET))
+    sheets.append(scenario_sheet(allocation, shown, decimals, SCENARIO_SHEET, lang=language))
     year = allocation.plan_year
     group_sheets = layout_sheets(rows, derived=derived, year=year)  # made as written
-    write_workbook(itertools.chain(group_sheets, sheets), path, title=title_lines(year)[1])
+    every: Iterator[Sheet] = itertools.chain(group_sheets, sheets)
+    if language == "vi":
+        names = {text for task in task_list for text in (task.name, task.agency)}
+        every = vietnamese_sheets(every, names)
+    write_workbook(every, path, title=title_lines(year)[1])
 
 
 def tables_to_csv(allocation: Allocation, folder: str | Path) -> list[Path]:

@@ -248,10 +248,12 @@ def scenario_sheet(
     title: str = "Kịch bản",
     *,
     into: Sheet | None = None,
+    lang: str | None = None,
 ) -> Sheet:
     """``Kịch bản``: rule, status, plan year, envelopes (spent, unspent), non-default options, levels.
 
     With ``into``, the rows are appended to that sheet (below a scenario's table).
+    The notes per task are in ``lang`` (by default the allocation's own, else English).
     """
     options = allocation.options
     sheet = Sheet(title) if into is None else into
@@ -284,7 +286,7 @@ def scenario_sheet(
     sheet.add(["Nguồn vốn (funding source)", "Năm (year)", "Thứ bậc (tier)", "Mức (level)"], "header")
     for (source, year, tier), level in sorted(allocation.levels.items(), key=lambda k: envelope_order(*k[0])):
         sheet.add([source_label(source), str(year), str(tier), Percent(float(level))])
-    notes = [[task_id, "; ".join(items)] for task_id, items in allocation.notes.items() if items]
+    notes = [[task_id, "; ".join(items)] for task_id, items in allocation.notes_in(lang).items() if items]
     if notes:
         sheet.blank()
         sheet.add(["Ghi chú theo nhiệm vụ (notes per task)"], "heading")

@@ -77,16 +77,23 @@ def key_label(by: str, key: Any, wrap: bool = False) -> str:
 
 # an English gloss in parentheses: "(allocated)", "(tier 3)", "(million VND)"; never "(đợt 1)"
 _GLOSS = re.compile(r"\s*\((?=[^()]*[A-Za-z])[ -'*-~]*\)")
+# on tick labels, which may be names: only a gloss in lower case ("(planned)", not "(IOC)")
+_TICK_GLOSS = re.compile(r"\s*\((?=[a-z])[ -'*-~]*\)")
 
 
 def in_language(ax: Axes, lang: str = "en") -> Axes:
-    """The chart's words in ``lang``: ``"vi"`` drops the English glosses of titles, axes and legend.
+    """The chart's words in ``lang``: ``"vi"`` drops the English glosses; ``"en"`` keeps them.
+
+    Titles, axis labels, legend, the texts drawn on the chart and the fixed tick
+    labels (``Dự kiến (planned)``; of secondary axes too) lose their glosses.
 
     Examples
     --------
     >>> _GLOSS.sub("", "Phân bổ theo nhiệm vụ (allocation per task), 2024 (đợt 1)")
     'Phân bổ theo nhiệm vụ, 2024 (đợt 1)'
     """
+    from matplotlib.ticker import FixedLocator
+
     if lang == "en":
         return ax
     if lang != "vi":
@@ -98,4 +105,9 @@ def in_language(ax: Axes, lang: str = "en") -> Axes:
     texts += [t for t in ax.texts]
     for text in texts:
         text.set_text(_GLOSS.sub("", text.get_text()))
+    for axes in [ax, *ax.child_axes]:
+        for axis in (axes.xaxis, axes.yaxis):
+            if isinstance(axis.get_major_locator(), FixedLocator):  # labels given, not numbers
+                labels = [_TICK_GLOSS.sub("", t.get_text()) for t in axis.get_ticklabels()]
+                axis.set_ticks(axis.get_ticklocs(), labels)
     return ax

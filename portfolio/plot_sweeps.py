@@ -11,7 +11,17 @@ import numpy as np
 
 from .export import SOURCE_LABELS, tier_label
 from .money import format_vnd
-from .plot_style import COLORS, MONEY_LABEL, PLANNED_COLOR, finish, key_label, new_axes, short, tier_color
+from .plot_style import (
+    COLORS,
+    MONEY_LABEL,
+    PLANNED_COLOR,
+    finish,
+    in_language,
+    key_label,
+    new_axes,
+    short,
+    tier_color,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +31,11 @@ __all__ = ["plot_comparison", "plot_frontier"]
 
 
 def plot_frontier(
-    frontier_frame: pd.DataFrame, ax: Axes | None = None, *, current: dict[str, float] | None = None
+    frontier_frame: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    current: dict[str, float] | None = None,
+    lang: str = "en",
 ) -> Axes:
     """Coverage of each tier as the envelope grows: one line per tier, the current envelope marked.
 
@@ -36,6 +50,8 @@ def plot_frontier(
     current
         Source -> the current envelope, marked by a vertical black line with its
         amount (default: the frame's ``current``, if it has one).
+    lang
+        ``"vi"``: the labels without their English glosses; ``"en"`` keeps them.
 
     Returns
     -------
@@ -76,7 +92,8 @@ def plot_frontier(
     ax.set_ylim(-0.03, 1.03)
     title = "Mức đáp ứng theo hạn mức (coverage vs envelope)"
     outside = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)}
-    return finish(ax, title, "x", f"Hạn mức (envelope), {MONEY_LABEL}", both=True, **outside)
+    ax = finish(ax, title, "x", f"Hạn mức (envelope), {MONEY_LABEL}", both=True, **outside)
+    return in_language(ax, lang)
 
 
 def _row_label(names: list[str], key: Any) -> str:
@@ -93,7 +110,7 @@ def _row_label(names: list[str], key: Any) -> str:
 
 
 def plot_comparison(
-    comparison_frame: pd.DataFrame, ax: Axes | None = None, *, top: int | None = None
+    comparison_frame: pd.DataFrame, ax: Axes | None = None, *, top: int | None = None, lang: str = "en"
 ) -> Axes:
     """Grouped horizontal bars: one group per row (tier, task group, agency, task), one bar per scenario.
 
@@ -109,6 +126,8 @@ def plot_comparison(
         Where to draw; a new figure sized for the rows if ``None``.
     top
         Only the rows with the largest amounts (the rest summed into ``Còn lại (others)``).
+    lang
+        ``"vi"``: the labels without their English glosses; ``"en"`` keeps them.
 
     Returns
     -------
@@ -150,4 +169,4 @@ def plot_comparison(
         "loc": "upper left",
         "bbox_to_anchor": (1.0, 1.0),
     }
-    return finish(ax, title, "x", **legend)
+    return in_language(finish(ax, title, "x", **legend), lang)

@@ -2,7 +2,8 @@
 
 Each function draws on ``ax`` (a new figure if ``None``) and returns the Axes, using only
 what the allocation holds. Labels are Vietnamese with English in parentheses (matplotlib's
-default font, DejaVu Sans, has the letters). :func:`save_figure` writes a reproducible PNG.
+default font, DejaVu Sans, has the letters); with ``lang="vi"`` (or an allocation made
+with ``lang="vi"``) Vietnamese only. :func:`save_figure` writes a reproducible PNG.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .export import SOURCE_LABELS, tier_label
+from .language import lang_of
 from .money import format_vnd
 from .plot_style import (
     ALLOCATED_COLOR,
@@ -62,6 +64,7 @@ def plot_tasks(
     year: int | None = None,
     scale: str = "linear",
     label_width: int = 34,
+    lang: str | None = None,
 ) -> Axes:
     """Dumbbell chart: the document's and the optimized amount of every task.
 
@@ -86,6 +89,9 @@ def plot_tasks(
         axis label). ``"symlog"`` is the same as ``"log"``.
     label_width
         Task labels (``B38 Sở Tài nguyên và Môi…``) are cut to this many characters.
+    lang
+        ``"vi"``: the labels without their English glosses; ``"en"`` keeps them.
+        By default the allocation's own :attr:`~portfolio.model.Allocation.lang`.
 
     Returns
     -------
@@ -132,11 +138,16 @@ def plot_tasks(
         names.append(name)
     finish(ax, title, "x", MONEY_LABEL + log, loc="lower right")
     ax.legend(handles, names, fontsize=8, loc="lower right")
-    return ax
+    return in_language(ax, lang_of(lang, allocation))
 
 
 def plot_agencies(
-    allocation: Allocation, ax: Axes | None = None, top: int | None = None, *, year: int | None = None
+    allocation: Allocation,
+    ax: Axes | None = None,
+    top: int | None = None,
+    *,
+    year: int | None = None,
+    lang: str | None = None,
 ) -> Axes:
     """Paired horizontal bars per lead agency: planned (grey) and allocated (blue).
 
@@ -152,6 +163,8 @@ def plot_agencies(
         Show only the largest agencies.
     year
         The year of a multi-year plan (default: the first).
+    lang
+        ``"vi"``: the labels without their English glosses (default: the allocation's own).
 
     Returns
     -------
@@ -173,10 +186,12 @@ def plot_agencies(
     ax.set_yticks(y, [short(name, 40) for name in sums.index], fontsize=8)
     ax.set_ylim(n - 0.5, -0.5)
     title = f"Phân bổ theo đơn vị chủ trì (allocation per lead agency), {year}"
-    return finish(ax, title, "x", loc="lower right")
+    return in_language(finish(ax, title, "x", loc="lower right"), lang_of(lang, allocation))
 
 
-def plot_tiers(allocation: Allocation, ax: Axes | None = None, *, year: int | None = None) -> Axes:
+def plot_tiers(
+    allocation: Allocation, ax: Axes | None = None, *, year: int | None = None, lang: str | None = None
+) -> Axes:
     """Per funding source, the planned and the allocated amount stacked by tier.
 
     Two bars per source (planned, allocated), each a stack of tiers; one bar
@@ -188,6 +203,8 @@ def plot_tiers(allocation: Allocation, ax: Axes | None = None, *, year: int | No
         The result of :func:`portfolio.optimize`; where to draw (a new figure if ``None``).
     year
         The year of a multi-year plan (default: the first).
+    lang
+        ``"vi"``: the labels without their English glosses (default: the allocation's own).
 
     Returns
     -------
@@ -215,10 +232,13 @@ def plot_tiers(allocation: Allocation, ax: Axes | None = None, *, year: int | No
     ax.set_xlim(-0.8, x.max() + 0.8)
     ax.set_ylim(0, max(float(bottom.max()), 1.0) * 1.4)  # the legend above the tallest bar
     title = f"Dự kiến và phân bổ theo thứ bậc (planned vs allocated by tier), {year}"
-    return finish(ax, f"{title}, {allocation.rule}", "y", loc="upper right")
+    ax = finish(ax, f"{title}, {allocation.rule}", "y", loc="upper right")
+    return in_language(ax, lang_of(lang, allocation))
 
 
-def plot_plan(allocation: Allocation, ax: Axes | None = None, by: str = "tier") -> Axes:
+def plot_plan(
+    allocation: Allocation, ax: Axes | None = None, by: str = "tier", *, lang: str | None = None
+) -> Axes:
     """A multi-year plan: the allocation of each year stacked by tier or group.
 
     One bar per year, stacked by ``by``, one bar container per tier (or group);
@@ -231,6 +251,8 @@ def plot_plan(allocation: Allocation, ax: Axes | None = None, by: str = "tier") 
         draw (a new figure if ``None``).
     by
         ``"tier"``, ``"group"`` or ``"funding_source"``.
+    lang
+        ``"vi"``: the labels without their English glosses (default: the allocation's own).
 
     Returns
     -------
@@ -262,7 +284,8 @@ def plot_plan(allocation: Allocation, ax: Axes | None = None, by: str = "tier") 
     ax.set_xlabel("Năm (year)")
     what = BY_LABELS[by].split(" (")[0].lower()
     title = f"Kế hoạch {len(years)} năm theo {what} (multi-year plan by {by}), {allocation.rule}"
-    return finish(ax, title, "y", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax = finish(ax, title, "y", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return in_language(ax, lang_of(lang, allocation))
 
 
 def save_figure(ax: Axes, path: str | Path) -> Path:

@@ -165,7 +165,23 @@ def report_html(
         Further scenarios ``(name, description, allocation)``, each with its own sections.
     comparison
         The scenarios side by side, shown first.
+
+    An allocation made with ``lang="vi"`` shows its tables and charts without
+    English glosses.
     """
+    from .language import display_context
+
+    with display_context(allocation):
+        return _report_html(allocation, name, description, others, comparison)
+
+
+def _report_html(
+    allocation: Allocation,
+    name: str,
+    description: str,
+    others: Sequence[tuple[str, str, Allocation]],
+    comparison: Comparison | None,
+) -> str:
     import matplotlib
 
     matplotlib.use("Agg")

@@ -307,17 +307,21 @@ class Comparison:
             atomic_write_text(folder / f"{name}.csv", csv_for_excel(table.reset_index()))
         return [folder / f"{name}.csv" for name in tables]
 
-    def to_excel(self, path: str | Path, tasks: TaskList | None = None) -> None:
-        """Write the comparison workbook (:mod:`portfolio.compare_workbook`; atomic, reproducible)."""
+    def to_excel(self, path: str | Path, tasks: TaskList | None = None, *, lang: str = "en") -> None:
+        """Write the comparison workbook (:mod:`portfolio.compare_workbook`; atomic, reproducible).
+
+        ``lang="vi"`` drops the English glosses of its labels.
+        """
         from .compare_workbook import write_comparison
 
-        write_comparison(self, path, tasks)
+        write_comparison(self, path, tasks, lang=lang)
 
-    def plot(self, by: str = "tier", ax: Any = None, *, top: int | None = None) -> Any:
+    def plot(self, by: str = "tier", ax: Any = None, *, top: int | None = None, lang: str = "en") -> Any:
         """Scenarios side by side as grouped horizontal bars; returns the Axes.
 
         ``by``: ``"tier"`` (source and tier), ``"group"``, ``"agency"``, ``"pillar"``
-        or ``"task"`` (the 20 largest tasks unless ``top`` says otherwise).
+        or ``"task"`` (the 20 largest tasks unless ``top`` says otherwise);
+        ``lang="vi"``: labels without their English glosses.
         """
         from .plots import plot_comparison
 
@@ -325,7 +329,7 @@ class Comparison:
         frames["task"], frames["pillar"] = self.per_task, self.per_pillar
         if by not in frames:
             raise ValueError(f"by must be one of {', '.join(frames)}, got {by!r}")
-        return plot_comparison(frames[by], ax, top=20 if by == "task" and top is None else top)
+        return plot_comparison(frames[by], ax, top=20 if by == "task" and top is None else top, lang=lang)
 
     def _repr_html_(self) -> str:
         from .views import comparison_html

@@ -54,17 +54,20 @@ def _headers(group: str, year: int) -> tuple[str, ...]:
     return (*lead, *money.values())
 
 
-def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
+def write_template(path: str | Path, *, year: int, rows: int = 20, lang: str = "en") -> None:
     """Write the empty appendix for ``year`` (``rows`` empty task rows per table) to an ``.xlsx``.
 
     Written by :func:`portfolio.workbook.write_workbook`, as every workbook of the
     project: reproducible bytes, print setup, text kept as text.
+
+    ``lang="vi"`` drops the English glosses of the instructions.
 
     Raises
     ------
     ValueError
         If ``year`` is not from 1990 to 2100 or ``rows`` is below 1.
     """
+    from .language import check_lang, vietnamese_sheets
     from .sheets import Sheet
     from .workbook import write_workbook
 
@@ -79,7 +82,7 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
         lists.add([name, headings[index] if index < len(headings) else None], "plain")
     for heading in headings[len(agencies) :]:
         lists.add([None, heading], "plain")
-    group_list = {
+    group_list: dict[str, object] = {
         "validate": "list",
         "source": f"='{_LISTS}'!$B$1:$B${len(headings)}",
         "error_title": "Nhóm nhiệm vụ",
@@ -141,4 +144,7 @@ def write_template(path: str | Path, *, year: int, rows: int = 20) -> None:
     guide = Sheet("Hướng dẫn", widths={0: 110.0})
     for line in _GUIDE:
         guide.add([line], "plain")
-    write_workbook([sheet, lists, guide], Path(path), title=title_lines(year)[1])
+    sheets = [sheet, lists, guide]
+    if check_lang(lang) == "vi":
+        sheets = list(vietnamese_sheets(sheets, agencies))
+    write_workbook(sheets, Path(path), title=title_lines(year)[1])

@@ -97,5 +97,6 @@ def test_the_template_goes_through_the_one_writer(tmp_path: Path) -> None:
     sheet = book["Phụ lục 2"]
     assert book["Danh mục"].sheet_state == "hidden"
     kinds = sorted(v.type for v in sheet.data_validations.dataValidation)
-    assert kinds == sorted(["whole", "list", "decimal"] * 5)  # A, B, C and D's two tables
+    # per table (A, B, C and D's two) its TT, agency and amounts; each group heading a list of the groups
+    assert kinds == sorted(["whole", "list", "decimal"] * 5 + ["list"] * 4)
     assert sheet.page_setup.orientation == "landscape" and sheet.freeze_panes == "A4"

@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> Allocation:
     from ..model import optimize
 
     tasks = read(args.appendix, args.pillars)
-    return optimize(tasks, **run_arguments(args, tasks))
+    lang = "vi" if args.lang == "vi" else None  # English tables; each output keeps its own default
+    return optimize(tasks, lang=lang, **run_arguments(args, tasks))
 
 
 def print_tiers(allocation: Allocation, lang: str) -> None:
@@ -158,24 +159,27 @@ def optimize(args: argparse.Namespace) -> int:
 
 
 def write_allocation(allocation: Allocation, out: Path, temporary: Path, lang: str = "en") -> None:
-    """Write one output of ``optimize`` (named ``out``: .csv, .xlsx, .html or .png) to ``temporary``."""
+    """Write one output of ``optimize`` (named ``out``: .csv, .xlsx, .html or .png) to ``temporary``.
+
+    ``lang``: the workbook's reasons and labels, the chart's labels (``vi``: Vietnamese only).
+    """
     suffix = out.suffix.lower()
     if suffix == ".csv":
         allocation.to_csv(str(temporary))
     elif suffix == ".xlsx":
         from ..export import allocation_to_excel
 
-        allocation_to_excel(allocation, temporary)  # with the tasks the allocation kept
+        allocation_to_excel(allocation, temporary, lang=lang)  # with the tasks the allocation kept
     elif suffix == ".html":
         allocation.to_html(str(temporary))
     else:
         import matplotlib
 
         matplotlib.use("Agg")
-        from ..plots import in_language, plot_plan, plot_tasks, save_figure
+        from ..plots import plot_plan, plot_tasks, save_figure
 
-        ax = plot_plan(allocation) if len(allocation.years) > 1 else plot_tasks(allocation)
-        save_figure(in_language(ax, lang), temporary)
+        plot = plot_plan if len(allocation.years) > 1 else plot_tasks
+        save_figure(plot(allocation, lang=lang), temporary)
 
 
 def print_table(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en") -> None:
@@ -222,7 +226,7 @@ def compare(args: argparse.Namespace) -> int:
     def write(out: Path, temporary: Path) -> None:
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
-            comparison.to_excel(temporary)
+            comparison.to_excel(temporary, lang=lang)
         elif suffix == ".csv":
             from ..output import atomic_write_text, csv_for_excel
 
@@ -231,9 +235,9 @@ def compare(args: argparse.Namespace) -> int:
             import matplotlib
 
             matplotlib.use("Agg")
-            from ..plots import in_language, plot_comparison, save_figure
+            from ..plots import plot_comparison, save_figure
 
-            save_figure(in_language(plot_comparison(comparison.per_tier.iloc[:-1]), lang), temporary)
+            save_figure(plot_comparison(comparison.per_tier.iloc[:-1], lang=lang), temporary)
 
     write_outputs(outputs, write, inputs, word("wrote", lang))
     return 1 if comparison.failed else 0
@@ -280,9 +284,9 @@ def frontier(args: argparse.Namespace) -> int:
             import matplotlib
 
             matplotlib.use("Agg")
-            from ..plots import in_language, plot_frontier, save_figure
+            from ..plots import plot_frontier, save_figure
 
-            save_figure(in_language(plot_frontier(sweep), lang), temporary)
+            save_figure(plot_frontier(sweep, lang=lang), temporary)
 
     write_outputs(outputs, write, inputs, word("wrote", lang))
     return 0
@@ -332,7 +336,7 @@ def report(args: argparse.Namespace) -> int:
     if not args.scenario:
         from ..model import optimize as run_default
 
-        allocation = run_default(tasks)
+        allocation = run_default(tasks, lang="vi" if args.lang == "vi" else None)
         write_outputs([out], lambda _out, temporary: write_report(temporary, allocation), inputs, wrote)
     else:
         scenarios = [s for path in args.scenario for s in load_scenarios(path, tasks)]
@@ -389,7 +393,7 @@ def template(args: argparse.Namespace) -> int:
     from ..template import write_template
 
     check_outputs([args.out], [], (".xlsx",))
-    write_template(args.out, year=args.year, rows=args.rows)
+    write_template(args.out, year=args.year, rows=args.rows, lang=args.lang)
     print(f"{word('wrote', args.lang)} {args.out}")
     return 0
 

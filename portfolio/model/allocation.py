@@ -26,6 +26,19 @@ __all__ = ["Allocation"]
 _SUM_COLUMNS = ["demand", "planned", "allocated", "difference"]
 
 
+_SUMMARY_VI = {
+    "rule": "quy tắc",
+    "status": "trạng thái",
+    "envelope": "hạn mức",
+    "allocated": "phân bổ",
+    "planned total": "tổng dự kiến phân bổ",
+    "level": "mức",
+    "tier": "thứ bậc",
+    "recurrent": "chi thường xuyên",
+    "investment": "đầu tư công",
+}
+
+
 def _empty_frame() -> pd.DataFrame:
     import pandas as pd
 
@@ -89,6 +102,12 @@ class Allocation:
         One row per new task, indexed by id: whether and when it starts and, when
         it does not, the year and the money that stop it
         (:meth:`portfolio.model.admission.Admission.table`, ``docs/model.md`` §6).
+    lang
+        The language the result shows itself in (:mod:`portfolio.language`):
+        ``"vi"`` makes its explanations, displays, summary, workbook labels and
+        chart labels Vietnamese; ``"en"`` English where there is English;
+        ``None`` (default) leaves each to its own default. A ``lang=`` given to
+        one call overrides it.
 
     Examples
     --------
@@ -116,6 +135,7 @@ class Allocation:
     solves: int = 0
     instances: tuple[Instance, ...] = field(default=(), repr=False)
     starts: pd.DataFrame = field(default_factory=_empty_frame)
+    lang: str | None = field(default=None, repr=False)
 
     @property
     def rule(self) -> str:
@@ -172,9 +192,16 @@ class Allocation:
 
         Written from :attr:`reasons` for reading (``["locked at 50.000"]``,
         ``["deferred"]``, ``[]`` where only the ladder set the bounds); code reads
-        the codes in :attr:`reasons`.
+        the codes in :attr:`reasons`. In English; :meth:`notes_in` for Vietnamese.
         """
+        return self.notes_in("en")
+
+    def notes_in(self, lang: str | None = None) -> dict[str, list[str]]:
+        """:attr:`notes` in ``lang`` (``"en"`` or ``"vi"``; by default :attr:`lang`, else English)."""
+        from ..language import lang_of
         from .reasons import OPTION_LOWER, OPTION_UPPER, option_words
+
+        language = lang_of(lang, self)
 
         ids = self.table.index.get_level_values("id").astype(str)
         out: dict[str, list[str]] = {task: [] for task in dict.fromkeys(ids)}
@@ -193,6 +220,7 @@ class Allocation:
                 float(upper[i]),
                 pacing=self.options.pacing,
                 seed_share=self.options.seed_share,
+                language=language,
             )
             out[ids[i]].extend(w for w in words if w not in out[ids[i]])
         return out
@@ -240,19 +268,31 @@ class Allocation:
         """The same per funding source and tier."""
         return self._by(["funding_source", "tier"]).sort_index()
 
-    def summary(self) -> pd.Series:
-        """Key figures: rule, envelopes, allocated and planned totals, tier coverage."""
+    def summary(self, lang: str | None = None) -> pd.Series:
+        """Key figures: rule, envelopes, allocated and planned totals, tier coverage.
+
+        With ``lang="vi"`` (or :attr:`lang`) the keys are Vietnamese:
+        ``hạn mức chi thường xuyên 2024``, ``mức chi thường xuyên 2024 thứ bậc 3``.
+        """
         import pandas as pd
 
-        data: dict[str, Any] = {"rule": self.rule, "status": self.status}
+        from ..language import lang_of
+
+        vi = lang_of(lang, self) == "vi"
+        words = _SUMMARY_VI if vi else {}
+
+        def key(*parts: object) -> str:
+            return " ".join(str(words.get(str(p), p)) for p in parts)
+
+        data: dict[str, Any] = {key("rule"): self.rule, key("status"): self.status}
         spent = self.table.groupby(["funding_source", "year"])["allocated"].sum()
         for (source, year), amount in sorted(self.envelopes.items()):
-            data[f"envelope {source} {year}"] = amount
-            data[f"allocated {source} {year}"] = round(float(spent.get((source, year), 0.0)), 6)
-        data["planned total"] = float(self.year_table()["planned"].sum())
+            data[key("envelope", source, year)] = amount
+            data[key("allocated", source, year)] = round(float(spent.get((source, year), 0.0)), 6)
+        data[key("planned total")] = float(self.year_table()["planned"].sum())
         for (source, year, tier), level in sorted(self.levels.items()):
-            data[f"level {source} {year} tier {tier}"] = round(level, 6)
-        return pd.Series(data, name="summary")
+            data[key("level", source, year, "tier", tier)] = round(level, 6)
+        return pd.Series(data, name="tóm tắt" if vi else "summary")
 
     @functools.cached_property
     def _marginal(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -315,6 +355,14 @@ class Allocation:
         out = self.by_tier()
         out["tier name"] = [TIER_NAMES.get(int(key[-1]), f"tier {key[-1]}") for key in out.index]
         return out
+
+    def with_lang(self, lang: str | None) -> Allocation:
+        """The same allocation, shown in ``lang`` (``"en"``, ``"vi"`` or ``None``; see :attr:`lang`)."""
+        from dataclasses import replace
+
+        from ..language import check_lang
+
+        return replace(self, lang=None if lang is None else check_lang(lang))
 
     def named_table(self) -> pd.DataFrame:
         """:attr:`table` with each task's ``name`` as its first column."""
@@ -388,6 +436,8 @@ class Allocation:
         return report_html(self, **kwargs)
 
     def _repr_html_(self) -> str:
+        from ..language import display_context
         from ..views import allocation_html
 
-        return allocation_html(self)
+        with display_context(self):
+            return allocation_html(self)

@@ -24,6 +24,8 @@ def optimize(
     tasks: TaskList | str | Path | None = None,
     budget: dict[str, Any] | None = None,
     rule: str = "proportional",
+    *,
+    lang: str | None = None,
     **options: Any,
 ) -> Allocation:
     """Allocate the envelopes across the tasks by the statutory ladder and a rule.
@@ -51,6 +53,10 @@ def optimize(
         ``amount`` or a mapping; each task gets at least its amount, the table
         gains ``round_1`` (đợt 1) and ``round_2`` (đợt 2) beside ``allocated``
         (the year's total).
+    lang
+        The language the result shows itself in: ``"vi"`` makes its
+        explanations, displays, workbook and chart labels Vietnamese
+        (:attr:`Allocation.lang`); a ``lang=`` given to one of them overrides it.
 
     Returns
     -------
@@ -77,6 +83,9 @@ def optimize(
     >>> round(a.levels[("recurrent", 2024, 3)], 4)
     0.3223
     """
+    from ..language import check_lang
+
+    shown_in = None if lang is None else check_lang(lang)
     task_list = load_tasks(tasks)
     opts = run_options(task_list, budget, rule, **options)
     warn_overdue(task_list, opts.plan_year)
@@ -94,6 +103,7 @@ def optimize(
         solves=admission.solves,
         instances=tuple(inst for inst, _ in solved),
         starts=admission.table(),
+        lang=shown_in,
         **allocation_tables(solved),
     )
     if opts.committed:

@@ -171,7 +171,14 @@ def label(code: Enum | str, kind: type[Enum], language: str = "en") -> str:
 
 
 def option_words(
-    lower_reason: str, upper_reason: str, lower: float, upper: float, *, pacing: float, seed_share: float
+    lower_reason: str,
+    upper_reason: str,
+    lower: float,
+    upper: float,
+    *,
+    pacing: float,
+    seed_share: float,
+    language: str = "en",
 ) -> list[str]:
     """The options that set a task's bounds, in words (``[]`` when only the ladder did).
 
@@ -181,22 +188,32 @@ def option_words(
     ['locked at 50.000']
     >>> option_words("none", "pacing", 0.0, 3059.25, pacing=1.5, seed_share=0.0)
     ['pacing κ = 1.5 allows up to 3.059,25']
+    >>> option_words("committed", "demand", 912.0, 912.0, pacing=1.0, seed_share=0.0, language="vi")
+    ['đã phân bổ 912 ở đợt 1']
     """
+    vi = language == "vi"
     words = []
     if lower_reason == LowerReason.LOCK:
-        return [f"locked at {format_amount(lower)}"]
+        return [f"{'cố định ở' if vi else 'locked at'} {format_amount(lower)}"]
     if lower_reason == LowerReason.MUST_FUND:
-        words.append("must-fund: full demand")
+        words.append(label(lower_reason, LowerReason, language))
     elif lower_reason == LowerReason.SEED:
-        words.append(f"seed share {format_vnd(100 * seed_share, 2)}% of its need")
+        share = format_vnd(100 * seed_share, 2)
+        words.append(f"tỷ lệ bố trí vốn {share}% nhu cầu" if vi else f"seed share {share}% of its need")
     elif lower_reason == LowerReason.COMMITTED:
-        words.append(f"allocated {format_amount(lower)} in round 1 (đợt 1)")
+        amount = format_amount(lower)
+        words.append(f"đã phân bổ {amount} ở đợt 1" if vi else f"allocated {amount} in round 1 (đợt 1)")
     if upper_reason in (UpperReason.PACING, UpperReason.REMAINING_NEED):
-        words.append(f"pacing κ = {pacing:g} allows up to {format_amount(upper)}")
+        most = format_amount(upper)
+        words.append(
+            f"tiến độ κ = {pacing:g} cho phép tối đa {most}"
+            if vi
+            else f"pacing κ = {pacing:g} allows up to {most}"
+        )
     elif upper_reason == UpperReason.DEFERRAL:
-        words.append("deferred")
+        words.append("hoãn" if vi else "deferred")
     elif upper_reason in (UpperReason.ALL_OR_NOTHING, UpperReason.NOT_STARTED):
-        words.append(label(upper_reason, UpperReason))
+        words.append(label(upper_reason, UpperReason, language))
     return words
 
 
