@@ -279,7 +279,7 @@ def scenario_sheet(
     sheet.blank()
     sheet.add(["Tùy chọn khác mặc định (non-default options)"], "heading")
     changed = [[n, v] for n, v in changed_options(options)]
-    for cells in changed or [["(không có / none)"]]:
+    for cells in changed or [["Không có (none)"]]:
         sheet.add(cells, "plain")
     sheet.blank()
     sheet.add(["Mức đạt được theo thứ bậc (level reached per tier)"], "heading")

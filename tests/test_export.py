@@ -393,7 +393,7 @@ def _envelopes(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], tuple[Any, 
 def test_scenario_sheet(workbook: Path, plan_workbook: Path) -> None:
     rows = _rows(workbook, SCENARIO_SHEET)
     texts = {c for row in rows for c in row if isinstance(c, str)}
-    assert {"proportional", "2024", "(không có / none)"} <= texts
+    assert {"proportional", "2024", "Không có (none)"} <= texts
     assert _envelopes(rows) == {
         ("Chi thường xuyên (recurrent)", "2024"): (332401, 332401, 0),
         ("Đầu tư công (investment)", "2024"): (66390, 63819, 2571),

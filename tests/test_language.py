@@ -161,6 +161,7 @@ def test_the_working_paper_in_vietnamese(tmp_path: Path, in_vietnamese: pf.Alloc
     allocation_to_excel(in_vietnamese, en, lang="en")
     cells, glossed = _labels(vi), _labels(en)
     assert "Phân bổ tối ưu" in cells and "Chi thường xuyên" in cells and "TỔNG" in cells
+    assert "Không có" in cells and "Kịch bản" in cells  # the scenario sheet: no other option
     assert "Phân bổ tối ưu (optimized)" in glossed and "Chi thường xuyên (recurrent)" in glossed
     leftover = [c for c in cells if GLOSS.search(c)]
     assert leftover == [], leftover[:5]
