@@ -36,10 +36,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "coverage of each tier by envelope (million VND)",
         "tỷ lệ đáp ứng từng thứ bậc theo hạn mức (triệu đồng)",
     ),
-    "findings": ("findings", "phát hiện"),
-    "mismatches": ("mismatches", "chênh lệch"),
-    "roundings": ("roundings", "làm tròn"),
-    "merged": ("agency names merged", "tên đơn vị được gộp"),
 }
 _SOURCES = {"recurrent": "chi thường xuyên", "investment": "đầu tư công", "both": "cả hai nguồn"}
 
