@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from .export import SOURCE_LABELS, tier_label
+from .language import without_glosses
 from .money import format_vnd
 
 if TYPE_CHECKING:
@@ -75,8 +76,6 @@ def key_label(by: str, key: Any, wrap: bool = False) -> str:
     return SOURCE_LABELS.get(str(key), str(key))  # a source or any other label
 
 
-# an English gloss in parentheses: "(allocated)", "(tier 3)", "(million VND)"; never "(đợt 1)"
-_GLOSS = re.compile(r"\s*\((?=[^()]*[A-Za-z])[ -'*-~]*\)")
 # on tick labels, which may be names: only a gloss in lower case ("(planned)", not "(IOC)")
 _TICK_GLOSS = re.compile(r"\s*\((?=[a-z])[ -'*-~]*\)")
 
@@ -89,7 +88,7 @@ def in_language(ax: Axes, lang: str = "en") -> Axes:
 
     Examples
     --------
-    >>> _GLOSS.sub("", "Phân bổ theo nhiệm vụ (allocation per task), 2024 (đợt 1)")
+    >>> without_glosses("Phân bổ theo nhiệm vụ (allocation per task), 2024 (đợt 1)")
     'Phân bổ theo nhiệm vụ, 2024 (đợt 1)'
     """
     from matplotlib.ticker import FixedLocator
@@ -104,7 +103,7 @@ def in_language(ax: Axes, lang: str = "en") -> Axes:
         texts += [*legend.get_texts(), legend.get_title()]
     texts += [t for t in ax.texts]
     for text in texts:
-        text.set_text(_GLOSS.sub("", text.get_text()))
+        text.set_text(without_glosses(text.get_text()))
     for axes in [ax, *ax.child_axes]:
         for axis in (axes.xaxis, axes.yaxis):
             if isinstance(axis.get_major_locator(), FixedLocator):  # labels given, not numbers
