@@ -207,6 +207,7 @@ SWEEP = [
     ["explain"],
     ["explain", "--task", "C1", "--years", "3"],
     ["template", "--year", "2025", "--out", "{blank}"],
+    ["simulate", "--budget", "recurrent=uniform:-15%:+15%", "--scenarios", "200", "--no-progress"],
 ]
 DOT_PERCENT = re.compile(r"\d\.\d+ ?%|(?<![\d.,])0\.\d")  # 32.23% or 0.3223
 
@@ -225,7 +226,7 @@ def test_no_command_prints_nan_or_a_dot_decimal_percent(
         assert main([*(a.format(**values) for a in argv), "--lang", lang]) == 0, argv
         captured = capsys.readouterr()
         out = captured.out + captured.err
-        assert "%" in out or argv[0] not in ("optimize", "frontier"), argv  # their coverage columns
+        assert "%" in out or argv[0] not in ("optimize", "frontier", "simulate"), argv  # coverage columns
         assert re.search(r"\bnan\b", out, re.IGNORECASE) is None, (argv, out)
         found = DOT_PERCENT.search(out)
         assert found is None, (argv, out[max(0, found.start() - 80) : found.end() + 20])
