@@ -19,16 +19,17 @@ from .tasks import TaskList
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Finding", "Findings", "findings_frame", "reconcile", "reconcile_tasks"]
+__all__ = ["COLUMN_WORDS_VI", "KIND_WORDS", "Finding", "Findings", "findings_frame", "reconcile"]
+__all__ += ["reconcile_tasks"]
 
 # (English, Vietnamese)
-_KINDS = {"mismatch": ("mismatch", "sai lệch"), "rounding": ("rounding", "làm tròn")}
+KIND_WORDS = {"mismatch": ("mismatch", "sai lệch"), "rounding": ("rounding", "làm tròn")}
 _SCOPES = {
     "agency": ("agency subtotal", "dòng cộng của đơn vị"),
     "group": ("TỔNG", "dòng TỔNG"),
     "summary": ("section E", "mục E"),
 }
-_COLUMNS_VI = {
+COLUMN_WORDS_VI = {
     "approved": "dự toán",
     "spent_before": "đã sử dụng",
     "carried_over": "chuyển nguồn",
@@ -106,7 +107,7 @@ class Finding:
         digits = 2 if not float(self.difference).is_integer() else 0
         stated, computed = format_vnd(self.stated, digits), format_vnd(self.computed, digits)
         difference = format_vnd(self.difference, digits)
-        kind, label = _KINDS[self.kind][vi], _SCOPES[self.scope][vi]
+        kind, label = KIND_WORDS[self.kind][vi], _SCOPES[self.scope][vi]
         if not vi:
             who = f"{self.group} {self.agency}" if self.agency else f"group {self.group}"
             return (
@@ -117,7 +118,7 @@ class Finding:
         where = self.where
         for english, vietnamese in _PLACES_VI:
             where = re.sub(rf"\b{english}\b", vietnamese, where)
-        column = _COLUMNS_VI.get(self.column, self.column)
+        column = COLUMN_WORDS_VI.get(self.column, self.column)
         return (
             f"{kind}: {label} {who}, {column}: văn bản ghi {stated}, tổng các dòng {computed} "
             f"(chênh lệch {difference}) tại {where}"

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .display import STYLE, amount, html_table, word
+from .display import STYLE, amount, html_table, source_word, word
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -57,8 +57,22 @@ def svg_of(ax: Axes) -> str:
     return text[text.index("<svg") :]  # without the XML declaration and DOCTYPE
 
 
+def _vietnamese_only() -> bool:
+    """Whether the report is shown in Vietnamese only (an allocation made with ``lang="vi"``)."""
+    from .display import options
+
+    return options.display.lang == "vi" and not options.display.glosses
+
+
+def _t(text: str) -> str:
+    """A fixed label of the report, without its English gloss when the report is Vietnamese only."""
+    from .language import without_glosses
+
+    return without_glosses(text) if _vietnamese_only() else text
+
+
 def _figure(ax: Axes, caption: str) -> str:
-    return f"<figure>{svg_of(ax)}<figcaption>{html.escape(caption)}</figcaption></figure>"
+    return f"<figure>{svg_of(ax)}<figcaption>{html.escape(_t(caption))}</figcaption></figure>"
 
 
 def _section(title: str, *parts: str) -> str:
@@ -68,7 +82,7 @@ def _section(title: str, *parts: str) -> str:
 def _findings(tasks: TaskList) -> str:
     """The document's subtotals that do not add up (for the bundled CSV: those of its source text)."""
     from .readers import bundled_appendix_path
-    from .reconciliation import reconcile, reconcile_tasks
+    from .reconciliation import COLUMN_WORDS_VI, KIND_WORDS, reconcile, reconcile_tasks
 
     if tasks.stated:
         findings, source = reconcile_tasks(tasks), tasks.source
@@ -76,16 +90,19 @@ def _findings(tasks: TaskList) -> str:
         source_text = bundled_appendix_path().parent / "sources" / "kh325_ubnd_2023.txt"
         findings, source = reconcile(source_text), "Kế hoạch 325/KH-UBND, Phụ lục 2"
     else:
-        return "<p>Tệp CSV không nêu tổng phụ nào (a tidy CSV states no subtotals).</p>"
+        return f"<p>{_t('Tệp CSV không nêu tổng phụ nào (a tidy CSV states no subtotals).')}</p>"
     if not findings:
-        return f"<p>Mọi tổng phụ của {html.escape(source)} đều khớp (every stated subtotal adds up).</p>"
+        every = _t("đều khớp (every stated subtotal adds up)")
+        return f"<p>Mọi tổng phụ của {html.escape(source)} {every}.</p>"
+    vi = _vietnamese_only()
     rows = [
-        [f.group, f.agency or f.scope, f.column, amount(f.stated, 1), amount(f.computed, 1)]
-        + [amount(f.difference, 1), f.kind]
+        [f.group, f.agency or f.scope, COLUMN_WORDS_VI.get(f.column, f.column) if vi else f.column]
+        + [amount(f.stated, 1), amount(f.computed, 1), amount(f.difference, 1), KIND_WORDS[f.kind][vi]]
         for f in findings
     ]
     header = ["Nhóm (group)", "Đơn vị (agency)", "Cột (column)", "Văn bản ghi (stated)"]
     header += ["Tổng các dòng (sum of rows)", "Chênh lệch (difference)", "Loại (kind)"]
+    header = [_t(h) for h in header]
     intro = f"<p>{len(findings)} tổng phụ của {html.escape(source)} không bằng tổng các dòng của nó.</p>"
     return intro + html_table(header, rows, numeric_from=3)
 
@@ -103,11 +120,15 @@ def _reasons(allocation: Allocation) -> str:
 
 def _options(allocation: Allocation, name: str, description: str) -> str:
     opts = allocation.options.model_dump(exclude_defaults=True)
-    rows = [["rule", allocation.rule]]
+    vi = _vietnamese_only()
+    rows = [[word("rule", both=False) if vi else "rule", allocation.rule]]
     rows += [[key, _value(value)] for key, value in opts.items() if key not in ("rule", "budget")]
-    rows += [[f"envelope {s} {y}", amount(v)] for (s, y), v in sorted(allocation.envelopes.items())]
+    rows += [
+        [f"{word('envelope', both=False)} {source_word(s)} {y}" if vi else f"envelope {s} {y}", amount(v)]
+        for (s, y), v in sorted(allocation.envelopes.items())
+    ]
     text = f"<p><b>{html.escape(name)}</b>{': ' + html.escape(description) if description else ''}</p>"
-    return text + html_table(["Tuỳ chọn (option)", "Giá trị (value)"], rows, numeric_from=9)
+    return text + html_table([_t("Tuỳ chọn (option)"), _t("Giá trị (value)")], rows, numeric_from=9)
 
 
 def _value(value: object) -> str:
@@ -134,14 +155,17 @@ def _allocation_sections(allocation: Allocation, name: str, description: str) ->
     )
     charts.append(_figure(plot_tasks(allocation), f"Từng nhiệm vụ, {year} (every task)"))
     return [
-        _section(f"Tóm tắt (summary): {name}", _options(allocation, name, description)),
+        _section(f"{_t('Tóm tắt (summary)')}: {name}", _options(allocation, name, description)),
         _section(
             word("envelopes"), parts["envelopes"], f"<h3>{html.escape(word('by_tier'))}</h3>", parts["tiers"]
         ),
         _section(
-            f"{word('changes')}, {year}", parts["changes"], "<h3>Lý do (reasons)</h3>", _reasons(allocation)
+            f"{word('changes')}, {year}",
+            parts["changes"],
+            f"<h3>{_t('Lý do (reasons)')}</h3>",
+            _reasons(allocation),
         ),
-        _section("Biểu đồ (charts)", *charts),
+        _section(_t("Biểu đồ (charts)"), *charts),
     ]
 
 
@@ -193,15 +217,16 @@ def _report_html(
     source = html.escape(Path(allocation.tasks.source).name)
     head = [
         f"<h1>Báo cáo phân bổ ngân sách chuyển đổi số {span}</h1>",
-        '<p class="sub">Allocation report · Kế hoạch 325/KH-UBND, Phụ lục 2 · '
-        f"{source} · {len(allocation.tasks)} nhiệm vụ (tasks) · triệu đồng (million VND)</p>",
+        f'<p class="sub">{"" if _vietnamese_only() else "Allocation report · "}Kế hoạch 325/KH-UBND, '
+        f"Phụ lục 2 · {source} · {len(allocation.tasks)} {_t('nhiệm vụ (tasks)')} · "
+        f"{_t('triệu đồng (million VND)')}</p>",
     ]
     body = list(head)
     if comparison is not None:
-        body.append(_section("So sánh kịch bản (scenarios side by side)", comparison_html(comparison)))
+        body.append(_section(_t("So sánh kịch bản (scenarios side by side)"), comparison_html(comparison)))
     for item_name, item_description, item in [(name, description, allocation), *others]:
         body += _allocation_sections(item, item_name, item_description)
-    body.append(_section("Đối chiếu văn bản (reconciliation)", _findings(allocation.tasks)))
+    body.append(_section(_t("Đối chiếu văn bản (reconciliation)"), _findings(allocation.tasks)))
     title = html.escape(f"Báo cáo phân bổ {span}: {name}")
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'

@@ -247,3 +247,23 @@ def test_displays_print_no_nan_and_vietnamese_percentages(in_vietnamese: pf.Allo
         assert re.search(r"\bnan\b", text, re.IGNORECASE) is None
         assert DOT_PERCENT.search(text) is None, DOT_PERCENT.search(text)
     assert "32,23%" in shown[0] and "-" in shown[1]  # an empty ratio is "-"
+
+
+def test_the_report_in_vietnamese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio.report import report_html
+
+    def text(page: str) -> str:
+        body = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)  # the charts' letters are paths
+        return re.sub(r"<[^>]+>", " ", body.split("<body>")[1])
+
+    vietnamese, glossed = text(report_html(pf.optimize(lang="vi"))), text(report_html(pf.optimize()))
+    for words in ("Biểu đồ", "Lý do", "Đối chiếu văn bản", "Tóm tắt: proportional", "sai lệch"):
+        assert words in vietnamese
+    assert "thứ bậc 3, chuyển tiếp" in vietnamese  # the reasons follow the allocation's language
+    names = {t.name for t in pf.read_appendix()}
+    leftover = [m.group() for m in GLOSS.finditer(vietnamese) if not any(m.group() in n for n in names)]
+    assert leftover == []
+    assert "Biểu đồ (charts)" in glossed and "mismatch" in glossed  # the default report as it was
+    page = tmp_path / "r.html"
+    assert main(["report", "--lang", "vi", "--out", str(page)]) == 0
+    assert "Biểu đồ (charts)" not in page.read_text(encoding="utf-8")
