@@ -277,6 +277,7 @@ def allocation_to_excel(
     tasks: TaskList | str | Path | None = None,
     decimals: int = 2,
     lang: str | None = None,
+    sensitivity: bool = True,
 ) -> None:
     """Write an allocation as a working paper laid out like Phụ lục 2.
 
@@ -298,6 +299,9 @@ def allocation_to_excel(
         glosses; ``"en"``: reasons in English. By default the allocation's own
         :attr:`~portfolio.model.Allocation.lang`, else English reasons; the
         labels are Vietnamese with English glosses unless ``"vi"``.
+    sensitivity
+        Whether to add the ``Độ nhạy`` sheet (:mod:`portfolio.sensitivity_sheet`),
+        which costs :meth:`Allocation.marginal` (a few more runs per envelope).
 
     Raises
     ------
@@ -311,7 +315,8 @@ def allocation_to_excel(
     funding source and reason; agency subtotals and ``TỔNG`` as ``=SUM()``, a
     comment where the document states another figure. Then ``Tổng hợp`` (per
     source and tier, per group); for a plan ``Kế hoạch N năm`` (per task and
-    year); ``Kịch bản`` (rule, envelopes, plan year, years, non-default options).
+    year); ``Kịch bản`` (rule, envelopes, plan year, years, non-default options);
+    ``Độ nhạy`` (what one more million VND in each envelope buys, task by task).
     Frozen headers, landscape, one page wide, headers repeated on every page.
     """
     from .language import lang_of, vietnamese_sheets
@@ -333,6 +338,10 @@ def allocation_to_excel(
     if len(allocation.years) > 1:
         sheets.append(plan_sheet(allocation, shown, task_list))
     sheets.append(scenario_sheet(allocation, shown, decimals, SCENARIO_SHEET, lang=language))
+    if sensitivity:
+        from .sensitivity_sheet import sensitivity_sheet
+
+        sheets.append(sensitivity_sheet(allocation, task_list))
     year = allocation.plan_year
     group_sheets = layout_sheets(rows, derived=derived, year=year)  # made as written
     every: Iterator[Sheet] = itertools.chain(group_sheets, sheets)
