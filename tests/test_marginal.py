@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_model_properties import portfolios
 
@@ -97,6 +97,24 @@ def test_finite_differences_on_generated_portfolios(tasks: pf.TaskList, share: f
     floor = float(d.loc[d["tier"] == 1, "annual_demand"].sum())
     envelope = floor + share * (float(d["annual_demand"].sum()) - floor)
     _check_finite_differences(pf.optimize(tasks, budget={"recurrent": envelope}, rule=rule))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), rule=st.sampled_from(RULES), years=st.sampled_from([1, 3]))
+def test_finite_differences_with_every_option_and_plan_year(
+    data: st.DataObject, rule: str, years: int
+) -> None:
+    from test_reference import scenarios
+
+    tasks, budget, options = data.draw(scenarios(rule))
+    if years > 1:  # a plan whose years differ: a cut in the second, more in the third
+        options = {**options, "years": years}
+        budget = {source: [v, 0.9 * v, 1.1 * v] for source, v in budget.items()}  # type: ignore[assignment]
+    try:
+        allocation = pf.optimize(tasks, budget=budget, rule=rule, **options)  # type: ignore[arg-type]
+    except (pf.InfeasibleError, pf.ScenarioError):  # a lock above a later year's need, say
+        assume(False)
+    _check_finite_differences(allocation)
 
 
 def test_the_cli_prints_the_sensitivity(capsys: pytest.CaptureFixture[str]) -> None:

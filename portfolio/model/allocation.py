@@ -310,8 +310,9 @@ class Allocation:
         change in one year's envelope moves later years too, shown per year in
         ``per_million YEAR``). It holds over :meth:`sensitivity`'s
         ``[holds_from, holds_until]``: ``x(E + δ) − x(E) = δ · per_million``. It is
-        computed by re-running the rule with the one envelope moved (a few dozen
-        runs, each cached), so it is right for every rule and option.
+        computed by re-running the rule with the one envelope moved (a few runs
+        per envelope where the bounds foresee the range's ends, a search where
+        they do not; each cached), so it is right for every rule and option.
         """
         return self._marginal[0]
 

@@ -10,9 +10,13 @@ that same vector holds: for any ``δ`` with ``E + δ`` inside it,
 
 It is computed from the rule itself, by re-running the allocation with the
 one envelope changed (so a change in one year's envelope moves later years of a
-plan too): the slope from the widest step over which ``x`` stays on one line,
-the range's ends where the lines of two neighbouring pieces meet (checked, and
-found by bisection when more than one piece lies between two probes).
+plan too). Within a range the vector is constant, so the allocation's own bounds
+foresee where the line ends (:func:`_predicted_end`: a moving task meets a bound, a
+waiting start comes to fit, the idle money runs out); two or three runs check the
+line there and half-way (:func:`_quick_piece`) and give the slope from the widest
+step. Where the foresight fails, a search (:func:`_piece`): steps growing eightfold
+while ``x`` stays on one line, then where the lines of two neighbouring pieces meet
+(each guess checked), and bisection when more than one piece lies between two probes.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ __all__ = ["Piece", "marginal_tables"]
 
 #: Probes grow by this factor from the first step until the line breaks.
 _GROWTH = 8.0
+#: Guesses where two pieces' lines meet, before bisection.
+_SECANT = 6
 #: Bisection steps when a break must be found without the lines' intersection.
 _BISECT = 40
 
@@ -58,7 +64,11 @@ def _evaluate(
     options.pop("budget")
     years = allocation.years
     base = {s: [allocation.envelopes[(s, y)] for y in years] for s in SOURCES}
-    cache: dict[float, tuple[np.ndarray, dict[tuple[str, int, int], float]] | None] = {}
+    # the allocation itself is the run at its own envelope (one answer: a re-run gives it again)
+    here = (allocation.table["allocated"].to_numpy(float), allocation.levels)
+    cache: dict[float, tuple[np.ndarray, dict[tuple[str, int, int], float]] | None] = {
+        float(allocation.envelopes[(source, year)]): here
+    }
 
     def run(envelope: float) -> tuple[np.ndarray, dict[tuple[str, int, int], float]] | None:
         if envelope in cache:
@@ -86,11 +96,13 @@ def _piece(
     reach: float,
     level_key: tuple[str, int, int] | None,
     tol: Callable[[np.ndarray], float],
+    hint: tuple[float, float | None] | None = None,
 ) -> Piece:
     """The piece from ``envelope`` in ``direction`` (+1 more money, −1 less), up to ``reach``.
 
     Slopes are worked out per million moved in ``direction`` and returned per
-    million added (``∂x/∂E``).
+    million added (``∂x/∂E``). ``hint`` is ``(lo, hi)`` from :func:`_quick_piece`: a
+    step known to be on the line, and one known past its end (``None``: unknown).
     """
     start = run(envelope)
     assert start is not None
@@ -100,6 +112,12 @@ def _piece(
         return Piece(np.zeros_like(x0), 0.0, envelope)
     good, slope = 0.0, None
     probe = step
+    if hint is not None:  # go on from what the quick look found
+        lo, hi = hint
+        known = run(envelope + direction * lo)
+        assert known is not None
+        good, slope = lo, (known[0] - x0) / lo
+        probe = hi if hi is not None else min(lo * _GROWTH, reach) if lo < reach else 2 * reach
     while True:
         at = run(envelope + direction * probe)
         if at is None:
@@ -112,7 +130,10 @@ def _piece(
         good, slope = probe, candidate
         if probe >= 2 * reach:  # past every task's cap: the line holds for good
             level_slope = _level_slope(levels0, at[1], level_key, probe)
-            return Piece(direction * slope, direction * level_slope, np.inf * direction)
+            # past every cap: the line holds for good (down to an envelope of 0)
+            return Piece(
+                direction * slope, direction * level_slope, np.inf if direction > 0 else envelope - reach
+            )
         if probe >= reach:
             probe = 2 * reach
             continue
@@ -121,33 +142,159 @@ def _piece(
         return Piece(np.zeros_like(x0), 0.0, envelope)
     level_slope = _level_slope(levels0, run(envelope + direction * good)[1], level_key, good)  # type: ignore[index]
     lo, hi = good, probe
-    # where the line of this piece meets the line of the piece that holds at ``hi``
-    far = run(envelope + direction * hi)
-    near = run(envelope + direction * (hi - step)) if hi - step > lo else None
-    if far is not None and near is not None:
+    # where the line of this piece meets the line of the piece that holds at ``hi``: a secant
+    # search, each guess checked on the line (the slope then taken from the wider step)
+    for _ in range(_SECANT):
+        far = run(envelope + direction * hi)
+        near = run(envelope + direction * (hi - step)) if hi - step > lo else None
+        if far is None or near is None:
+            break
         other = (far[0] - near[0]) / step
         differ = np.abs(slope - other) > 1e-12
-        if differ.any():
-            meet = (far[0][differ] - x0[differ] - hi * other[differ]) / (slope[differ] - other[differ])
-            guess = float(np.min(meet[(meet > lo) & (meet < hi)], initial=hi))
-            on = run(envelope + direction * guess)
-            after = run(envelope + direction * min(hi, guess + step))
-            if (
-                on is not None
-                and np.abs(on[0] - (x0 + guess * slope)).max() <= tol(on[0])
-                and (after is None or np.abs(after[0] - (x0 + (guess + step) * slope)).max() > tol(after[0]))
-            ):
-                return Piece(direction * slope, direction * level_slope, envelope + direction * guess)
+        if not differ.any():
+            break
+        meet = (far[0][differ] - x0[differ] - hi * other[differ]) / (slope[differ] - other[differ])
+        guess = float(np.min(meet[(meet > lo) & (meet < hi)], initial=hi))
+        if guess >= hi - step:
+            break
+        on = run(envelope + direction * guess)
+        if on is None or np.abs(on[0] - (x0 + guess * slope)).max() > tol(on[0]) * (1 + 2 * guess / lo):
+            hi = guess
+            continue
+        lo, slope = guess, (on[0] - x0) / guess
+        after = run(envelope + direction * min(hi, guess + step))
+        if after is not None and np.abs(after[0] - (x0 + (guess + step) * slope)).max() <= tol(after[0]):
+            lo = min(hi, guess + step)
+            continue
+        level_slope = _level_slope(levels0, on[1], level_key, guess)
+        return Piece(direction * slope, direction * level_slope, envelope + direction * guess)
     for _ in range(_BISECT):  # more than one break between the probes
         mid = 0.5 * (lo + hi)
         at = run(envelope + direction * mid)
-        if at is not None and np.abs(at[0] - (x0 + mid * slope)).max() <= tol(at[0]):
-            lo = mid
+        if at is not None and np.abs(at[0] - (x0 + mid * slope)).max() <= tol(at[0]) * (1 + 2 * mid / lo):
+            lo, slope = mid, (at[0] - x0) / mid  # the slope from the wider step
+            level_slope = _level_slope(levels0, at[1], level_key, mid)
         else:
             hi = mid
         if hi - lo <= REPORT / 10:  # the end to a thousandth of a million
             break
     return Piece(direction * slope, direction * level_slope, envelope + direction * lo)
+
+
+@dataclass(frozen=True)
+class Line:
+    """What the allocation at an envelope tells of where its line can end (docs/model.md §5).
+
+    ``own`` marks the rows of the envelope's year and source, whose bounds do not move
+    with the envelope; ``new`` the new starts of that year and source left waiting.
+    """
+
+    x: np.ndarray
+    lower: np.ndarray
+    demand: np.ndarray
+    upper: np.ndarray
+    own: np.ndarray
+    new: np.ndarray
+    idle: float
+    exact: bool  # one year: a bound or a start that fits ends the line for sure
+
+
+def _predicted_end(line: Line, slope: np.ndarray, direction: float, reach: float) -> tuple[float, bool, bool]:
+    """Where the line ``x + δ·slope`` (δ ≥ 0, per million moved) first breaks, as the bounds tell.
+
+    The first moving task to meet its demand, cap or floor; a waiting new start whose
+    demand the idle money comes to fit (the vector jumps there); the idle money running
+    out. Returns ``(δ, sure, jump)``: ``sure`` when the break is certain (a bound of the
+    envelope's own year and source, or any break of a one-year run), ``jump`` when ``x``
+    jumps at ``δ`` (the line holds only below it); ``δ = inf`` when nothing is foreseen.
+    """
+    x, eps = line.x, 1e-9
+    scale = np.maximum(1.0, np.abs(line.demand))
+    rising, falling = slope > eps, slope < -eps
+    target = np.where(x < line.demand - AMOUNT * scale, line.demand, line.upper)
+    ends = np.full(len(x), np.inf)
+    ends[rising] = (target - x)[rising] / slope[rising]
+    ends[falling] = (x - line.lower)[falling] / -slope[falling]
+    ends[ends <= AMOUNT] = np.inf  # at a bound already: its slope says it does not move on
+    best = int(np.argmin(ends)) if len(ends) else 0
+    end, sure, jump = np.inf, True, False
+    if len(ends):
+        end, sure = float(ends[best]), bool(line.own[best] or line.exact)
+    idle_rate = direction - float(slope[line.own].sum())  # what the idle money gains per million moved
+    if idle_rate > 1e-9:
+        need = line.demand[line.new]
+        fits = (need - AMOUNT * np.maximum(1.0, need) - line.idle) / idle_rate
+        fits = fits[fits > AMOUNT]
+        if fits.size and float(fits.min()) < end:
+            end, sure, jump = float(fits.min()), line.exact, True
+    elif idle_rate < -1e-9 and line.idle > AMOUNT:  # going down: the idle money runs out
+        runs_out = line.idle / -idle_rate
+        if runs_out < end:
+            end, sure, jump = runs_out, True, False
+    return (end, sure, jump) if end < reach else (np.inf, True, False)
+
+
+def _quick_piece(
+    run: Callable[[float], tuple[np.ndarray, dict[tuple[str, int, int], float]] | None],
+    line: Line,
+    envelope: float,
+    direction: float,
+    reach: float,
+    key: tuple[str, int, int] | None,
+    tol: Callable[[np.ndarray], float],
+    rough: np.ndarray | None,
+) -> tuple[Piece | None, tuple[float, float | None] | None]:
+    """The piece in ``direction`` from two or three runs, when the bounds foresee its end.
+
+    A small step gives a rough slope (or ``rough``, the other side's, per million moved
+    in ``direction``); the line's end is foreseen from the bounds
+    (:func:`_predicted_end`) and the line is checked at its end and half-way (and,
+    when the end is not certain, just past it). Returns the piece, or ``None`` and
+    where the search should go on (:func:`_piece`'s ``hint``; ``None``: from scratch).
+    """
+    x0 = line.x
+    # above what the run counts as no money (AMOUNT), small beside the envelope
+    small = min(reach, max(1e-6 * abs(envelope), 100 * AMOUNT))
+    if reach <= 0 or small <= 0:
+        return None, None
+    given = rough is not None  # the other side's: checked by the caller, who compares the two
+    if rough is None:
+        first = run(envelope + direction * small)
+        if first is None:
+            return None, None
+        rough = (first[0] - x0) / small
+    end, sure, jump = _predicted_end(line, rough, direction, reach)
+    infinite = not np.isfinite(end)
+    far = 2 * reach if infinite else end - (REPORT / 10 if jump else 0.0)
+    if direction < 0 and infinite:
+        far = reach  # down to an envelope of 0
+    if far <= 2 * small:
+        return None, None  # a break close by: search
+    at_far, at_mid = run(envelope + direction * far), run(envelope + direction * far / 2)
+    slope = (at_far[0] - x0) / far if at_far is not None else rough
+    straight = at_mid is not None and np.abs(at_mid[0] - (x0 + far / 2 * slope)).max() <= 2 * tol(at_mid[0])
+    if not given and small * np.abs(rough - slope).max() > 2 * tol(x0):
+        straight = False
+    if at_far is None or not straight:  # a break before ``far``: where to search
+        if given:  # the other side's slope: does it hold for a small step?
+            first = run(envelope + direction * small)
+            if first is None or np.abs(first[0] - (x0 + small * rough)).max() > 4 * tol(first[0]):
+                # ``envelope`` is itself a break: the caller sees the slopes differ
+                return Piece(direction * (rough + 1.0), 0.0, envelope), None
+        # the rough slope is known to 2·tol/small: it tells half-way only when that is near
+        allowance = tol(x0) * (1 + far / small)
+        mid_on = at_mid is not None and np.abs(at_mid[0] - (x0 + far / 2 * rough)).max() <= allowance
+        return None, (far / 2, far) if mid_on and far <= 2 * _GROWTH * small else (small, None)
+    if not sure and not infinite:  # the end of a later year's bound: check that the line breaks
+        past = run(envelope + direction * min(end + small, reach))
+        if past is not None and np.abs(past[0] - (x0 + (end + small) * slope)).max() <= 2 * tol(past[0]):
+            return None, (min(end + small, reach), None)
+    level = _level_slope(run(envelope)[1], at_far[1], key, far)  # type: ignore[index]
+    # a jump belongs to the next piece: the range ends at the last envelope checked on the line
+    stop = envelope + direction * (
+        far if jump else end if not infinite else reach if direction < 0 else np.inf
+    )
+    return Piece(direction * slope, direction * level, stop), None
 
 
 def _level_slope(
@@ -203,10 +350,25 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
             rationed = _rationed_tier(table[mine])
             key = (source, year, rationed) if rationed is not None else None
             run = _evaluate(allocation, source, year)
-            demand = table.loc[task_year == year]
-            reach = max(1.0, float(demand.loc[demand["funding_source"] == source, "upper"].sum()), amount)
-            up = _piece(run, amount, 1.0, reach, key, tol)
-            down = _piece(run, amount, -1.0, amount, key, tol)
+            # beyond every cap and every waiting start's demand of the year nothing more moves
+            of_year = table.loc[task_year == year]
+            of_year = of_year.loc[of_year["funding_source"] == source, ["upper", "demand"]]
+            reach = max(1.0, float(of_year.max(axis=1).sum()), amount)
+            own = (task_year == year) & (table["funding_source"] == source).to_numpy()
+            line = Line(
+                x=table["allocated"].to_numpy(float),
+                lower=table["lower"].to_numpy(float),
+                demand=table["demand"].to_numpy(float),
+                upper=table["upper"].to_numpy(float),
+                own=own,
+                new=own & (table["tier"].to_numpy(int) == 4) & (table["allocated"].to_numpy(float) <= AMOUNT),
+                idle=amount - float(table.loc[own, "allocated"].sum()),
+                exact=len(allocation.years) == 1,
+            )
+            quick, hint = _quick_piece(run, line, amount, 1.0, reach, key, tol, None)
+            up = quick or _piece(run, amount, 1.0, reach, key, tol, hint)
+            quick, hint = _quick_piece(run, line, amount, -1.0, amount, key, tol, -up.slope)
+            down = quick or _piece(run, amount, -1.0, amount, key, tol, hint)
             scale = max(1.0, float(np.abs(up.slope).max(initial=0.0)))
             same = float(np.abs(up.slope - down.slope).max(initial=0.0)) <= 1e-6 * scale
             records.append(
