@@ -175,6 +175,26 @@ def test_all_or_nothing_new_investment() -> None:
     assert more.loc["D4", "allocated"] == 0  # 26.688 does not
 
 
+@pytest.mark.parametrize("years", [1, 3])
+def test_all_or_nothing_is_implied_by_admission_without_pacing(years: int) -> None:
+    # new starts are paid whole or wait (docs/model.md §4.2, §6): the option changes nothing at κ = 1
+    for investment in (66390, 90000, 130000):
+        plain = pf.optimize(years=years, budget={"investment": investment}).table["allocated"]
+        whole = pf.optimize(years=years, budget={"investment": investment}, all_or_nothing=True)
+        assert (whole.table["allocated"] - plain).abs().max() <= 1e-6
+
+
+def test_all_or_nothing_with_pacing_pays_the_whole_cap() -> None:
+    options = {"years": 3, "budget": {"investment": 90000}, "pacing": 1.5}
+    plain, whole = pf.optimize(**options), pf.optimize(all_or_nothing=True, **options)  # type: ignore[arg-type]
+    # D3 starts in 2025 either way; with the option it takes its cap 1,5 · 20.000 at once
+    assert plain.starts.loc["D3", "start_year"] == whole.starts.loc["D3", "start_year"] == 2025
+    assert whole.table.loc[(2025, "D3"), "allocated"] == pytest.approx(30000)
+    assert plain.table.loc[(2025, "D3"), "allocated"] == pytest.approx(25674, abs=0.01)
+    # without the option D4 fits beside it in 2025; with it, D4 waits for 2026
+    assert plain.starts.loc["D4", "start_year"] == 2025 and whole.starts.loc["D4", "start_year"] == 2026
+
+
 def test_custom_ladder() -> None:
     allocation = pf.optimize(tiers={"new": 2})
     table = allocation.year_table()

@@ -197,7 +197,8 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
         action="store_const",
         const=True,
         default=None,
-        help="new public investment funded in full or not started (Luật Đầu tư công Đ51 k5)",
+        help="new public investment funded to its whole cap in its start year or not started (Luật Đầu tư "
+        "công Đ51 k5); admission already pays starts whole, so this matters with --pacing above 1",
     )
     what.add_argument(
         "--committed", metavar="FILE",
