@@ -319,7 +319,43 @@ def bench_fast_path(n: int) -> Row:
     )
 
 
-def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
+def bench_marginal(repeat: int) -> list[Row]:
+    """``marginal()`` (with ``sensitivity()``) on the appendix against one ``optimize()`` of the same run.
+
+    A single year with the default rule, and the 3-year plan; the note counts the runs.
+    """
+    import importlib
+
+    import portfolio as pf
+
+    optimize_module = importlib.import_module("portfolio.model.optimize")
+    tasks = pf.read_appendix()
+    rows = []
+    for label, options, target in (("default rule", {}, 10.0), ("3-year plan", {"years": 3}, None)):
+        one = _median(lambda options=options: pf.optimize(tasks, **options), repeat)
+        runs: list[float] = []
+        with seconds_in(optimize_module, "optimize", runs):
+            fresh = pf.optimize(tasks, **options)
+            runs.clear()
+            t0 = time.perf_counter()
+            fresh.marginal()
+            took = time.perf_counter() - t0
+        rows.append(
+            Row(
+                f"marginal() on the appendix, {label} (one call, runs cached within it)",
+                took,
+                "s",
+                "one optimize() of the same run",
+                one,
+                f"≤ {target:.0f}×" if target else "",
+                took <= target * one if target else None,
+                f"{len(runs)} runs of optimize() with one envelope moved",
+            )
+        )
+    return rows
+
+
+def bench_plan(n: int, years: int, repeat: int, cut: float = 0.0) -> list[Row]:
     """The rolling plan of ``n`` tasks with its admission of new starts, and one pass of it.
 
     Row 1: the whole ``optimize()`` (admission: every candidate tried in the priority
@@ -335,6 +371,12 @@ def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
     from portfolio.model.options import budget_matrix
 
     tasks = synthetic(n, seed=0)
+    budget = None
+    if cut:  # the recurrent envelope cut (every year), the investment as planned
+        from portfolio.model.budget import resolve_budget
+
+        budget = resolve_budget({"recurrent": f"-{cut:g}%"}, planned_totals(tasks))
+    label = f", recurrent −{cut:g}%" if cut else ""
     pf.optimize(synthetic(81, seed=1), years=years)  # warm the code paths, not this portfolio
     took = float("inf")
     for _ in range(repeat):
@@ -345,9 +387,9 @@ def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
             seconds_in(plan_module.Horizon, "allocate") as passes,
         ):
             t0 = time.perf_counter()
-            plan = pf.optimize(tasks, years=years)
+            plan = pf.optimize(tasks, years=years, budget=budget)
             took = min(took, time.perf_counter() - t0)
-    opts = make_options("proportional", None, years=years)
+    opts = make_options("proportional", budget, years=years)
     admission = admit(tasks, opts, budget_matrix(opts, planned_totals(tasks), years))
     horizon, starts = admission.horizon, admission.starts
     one_pass = float("inf")
@@ -360,7 +402,7 @@ def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
     status = plan.starts["status"].value_counts()
     rest = took - sum(in_ladder) - sum(in_build)
     whole = Row(
-        f"{years}-year plan, {_n(n)} tasks: whole optimize()",
+        f"{years}-year plan, {_n(n)} tasks{label}: whole optimize()",
         took,
         "s",
         "one pass, its starts given",
@@ -383,7 +425,8 @@ def bench_plan(n: int, years: int, repeat: int) -> list[Row]:
         gc.collect()
         raw = min(raw, raw_highspy_seconds(lps))
     by_lp = Row(
-        f"{years}-year plan, {_n(n)} tasks, starts given (one pass), every fill an LP: model build + solve",
+        f"{years}-year plan, {_n(n)} tasks{label}, starts given (one pass), every fill an LP: "
+        "model build + solve",
         in_lp,
         "s",
         f"raw highspy, the same {len(lps)} LPs",
@@ -571,7 +614,9 @@ def main(argv: list[str] | None = None) -> int:
         ("what-if", lambda: bench_what_if(repeat)),
         ("closed form", lambda: bench_closed_form(big, repeat)),
         ("closed form against LPs", lambda: bench_fast_path(medium)),
+        ("marginal", lambda: bench_marginal(repeat)),
         ("plan", lambda: bench_plan(small, 3, 1)),
+        ("plan, recurrent cut", lambda: bench_plan(small, 3, 1, cut=15)),
         ("memory", lambda: bench_memory(big, 5)),
         ("export", lambda: bench_export(big)),
         ("simulate, one year", lambda: bench_simulate_year(2_000 if args.quick else 10_000, repeat)),
