@@ -24,6 +24,7 @@ from portfolio.export import (
     tables_to_csv,
 )
 from portfolio.model import Allocation
+from portfolio.sensitivity_sheet import SENSITIVITY_SHEET
 from portfolio.tasks import GROUPS, TaskList
 
 _ROMAN = re.compile(r"^[IVXLC]+$")
@@ -103,9 +104,10 @@ def _money_columns(header: list[str]) -> list[int]:
 
 def test_sheets(workbook: Path, plan_workbook: Path) -> None:
     names = openpyxl.load_workbook(workbook, read_only=True).sheetnames
-    assert names == ["A", "B", "C", "D", "E", SUMMARY_SHEET, SCENARIO_SHEET]
+    assert names == ["A", "B", "C", "D", "E", SUMMARY_SHEET, SCENARIO_SHEET, SENSITIVITY_SHEET]
     names = openpyxl.load_workbook(plan_workbook, read_only=True).sheetnames
-    assert names == ["A", "B", "C", "D", "E", SUMMARY_SHEET, plan_sheet_title(3), SCENARIO_SHEET]
+    sheets = [SUMMARY_SHEET, plan_sheet_title(3), SCENARIO_SHEET, SENSITIVITY_SHEET]
+    assert names == ["A", "B", "C", "D", "E", *sheets]
     assert plan_sheet_title(3) == "Kế hoạch 3 năm"
 
 
