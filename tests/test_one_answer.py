@@ -139,6 +139,18 @@ def test_cbc_solves_what_highs_solves(tasks: pf.TaskList, options: dict[str, obj
     assert -1e-6 <= left < d["annual_demand"].to_numpy()[waiting].min(initial=np.inf) + 1e-6
 
 
+def test_closest_to_plan_spends_as_far_as_an_agency_cap_allows(tasks: pf.TaskList) -> None:
+    # more money than all demand: the least change must not try to spend what the cap keeps back
+    agency = "Sở Tài nguyên và Môi trường"
+    x = _agree(tasks, rule="closest_to_plan", budget={"recurrent": 2000000}, agency_caps={agency: 200000})
+    d = pf.derive(tasks)
+    mine = (d["agency"] == agency).to_numpy()
+    assert x[mine].sum() == pytest.approx(200000, abs=1e-6)  # the cap binds
+    recurrent = (d["funding_source"] == "recurrent").to_numpy()
+    others = recurrent & ~mine  # every other recurrent task is paid in full: spent as far as the rows allow
+    assert (x[others] - d["annual_demand"][others]).abs().max() <= 1e-6
+
+
 def test_a_row_no_envelope_can_meet_says_so(tasks: pf.TaskList) -> None:
     with pytest.raises(pf.InfeasibleError, match="cannot be met at any envelope") as caught:
         pf.optimize(tasks, constraints=["C >= 300000"])

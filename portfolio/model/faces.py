@@ -71,15 +71,39 @@ def _fix_columns(
     upper[fixed[~at_upper]] = lower[fixed[~at_upper]]
 
 
+def _spendable(stages: Stages, lower: np.ndarray, upper: np.ndarray, spend: np.ndarray) -> np.ndarray:
+    """The most each envelope can spend under every rule, the sources in turn (recurrent first).
+
+    One LP per source with a task: the most its tasks can receive with the envelopes,
+    the rows and the sources before it spending what they can (so the answer does
+    not depend on how a solver splits a row shared by two sources).
+    """
+    inst = stages.inst
+    most = np.full(len(SOURCES), -np.inf)
+    for s in range(len(SOURCES)):
+        mine = np.flatnonzero(inst.source == s)
+        if mine.size == 0 or spend[s] <= 0:
+            most[s] = min(spend[s], 0.0) if mine.size == 0 else spend[s]
+            continue
+        b, x = stages.base(lower, upper, Kept(spend=most))
+        b.set_objective(x[mine], np.ones(mine.size), "maximize")
+        result = stages.run(b.build(), f"most spent, {SOURCES[s]}")
+        most[s] = min(spend[s], float(result.objective or 0.0))
+    return most
+
+
 def closest_face(stages: Stages, lower: np.ndarray, upper: np.ndarray) -> tuple[Kept, float]:
     """The least total change from the plan, kept as bounds (in place) and held rows.
 
-    Each envelope is spent as far as demand allows: an adopted budget is not
-    handed back. Returns what later stages keep and the least change ``D*``.
+    Each envelope is spent as far as demand and the rows allow: an adopted budget
+    is not handed back (:func:`_spendable`). Returns what later stages keep and the
+    least change ``D*``.
     """
     inst = stages.inst
     room = np.bincount(inst.source, weights=upper, minlength=len(SOURCES))
     spend = np.minimum(inst.envelope, room)
+    if inst.rows:  # an agency cap or an analyst row may keep money from being spent
+        spend = _spendable(stages, lower, upper, spend)
     spend = spend - np.asarray([kept_slack(v, stages.precision) for v in spend])
     b, x = stages.base(lower, upper, Kept(spend=spend))
     dev = add_change(b, x, inst.planned)
