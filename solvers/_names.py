@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+import numpy as np
+
 __all__ = ["Names", "Numbered"]
 
 _NUMBERED = re.compile(r"^(.*)\[(0|[1-9][0-9]*)\]$")
@@ -100,6 +102,18 @@ class Names(Sequence[str]):
                 return name
         return None
 
+    def take(self, keep: Sequence[bool] | np.ndarray) -> Names:
+        """The names where ``keep`` is true, in order, made only when read.
+
+        A subset of names without repeats has none, so it is not checked again.
+
+        Examples
+        --------
+        >>> Names([Numbered("x", 0, 4)]).take([True, False, False, True])
+        Names(['x[0]', 'x[3]'])
+        """
+        return _Taken(self, np.flatnonzero(np.asarray(keep, dtype=bool)))
+
     def __len__(self) -> int:
         return self._len
 
@@ -141,6 +155,34 @@ class Names(Sequence[str]):
             return f"Names({list(self)!r})"
         head = ", ".join(repr(self[k]) for k in range(shown - 2))
         return f"Names([{head}, …, {self[self._len - 1]!r}], {self._len} names)"
+
+
+class _Taken(Names):
+    """Some of another :class:`Names`, by position (see :meth:`Names.take`)."""
+
+    __slots__ = ("_indices", "_whole")
+
+    def __init__(self, whole: Names, indices: np.ndarray) -> None:
+        self._whole, self._indices = whole, indices
+        self._parts = []
+        self._len = int(indices.size)
+        self._cache = None
+
+    @property
+    def strings(self) -> tuple[str, ...]:
+        if self._cache is None:
+            whole = self._whole.strings
+            self._cache = tuple(whole[k] for k in self._indices.tolist())
+        return self._cache
+
+    def duplicate(self) -> str | None:
+        repeated = self._whole.duplicate()
+        return None if repeated is None else (repeated if repeated in self.strings else None)
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:  # type: ignore[override]
+        if isinstance(index, slice) or self._cache is not None:
+            return self.strings[index]
+        return self._whole[int(self._indices[index])]
 
 
 def _size(part: tuple[str, ...] | Numbered) -> int:

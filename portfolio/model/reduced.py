@@ -17,12 +17,19 @@ fixed columns.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 
 from solvers import LinearProblem, SolveResult, solve
 
 __all__ = ["solve_without_fixed"]
+
+
+def _kept_names(names: Sequence[str], keep: np.ndarray) -> Sequence[str]:
+    """The kept columns' names; made only when read where the names are (``solvers.Names.take``)."""
+    take = getattr(names, "take", None)
+    return take(keep) if take is not None else tuple(np.asarray(names, dtype=object)[keep])
 
 
 def solve_without_fixed(problem: LinearProblem, solver: str) -> tuple[SolveResult, LinearProblem]:
@@ -67,7 +74,7 @@ def solve_without_fixed(problem: LinearProblem, solver: str) -> tuple[SolveResul
         a_value=problem.a_value[entries],
         row_lower=problem.row_lower - shift,
         row_upper=problem.row_upper - shift,
-        col_names=tuple(np.asarray(problem.col_names, dtype=object)[keep]),
+        col_names=_kept_names(problem.col_names, keep),
         col_block=problem.col_block[keep],
     )
     result = solve(reduced, solver=solver)  # a model left without columns is solved directly
