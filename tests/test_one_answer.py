@@ -151,6 +151,33 @@ def test_closest_to_plan_spends_as_far_as_an_agency_cap_allows(tasks: pf.TaskLis
     assert (x[others] - d["annual_demand"][others]).abs().max() <= 1e-6
 
 
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_the_room_below_a_floor_is_not_spent_by_a_level(solver: str) -> None:
+    # found by the generators: pacing 1,5, a seed share, an agency floor and B1 + C1 <= 4. The
+    # floor forces C1 to 4, so B1 gets nothing; the room a floor has for rounding (4e-9 on
+    # HiGHS) let tier 2's level rise into it (B1 = 4e-9, the row over by as much) and CBC,
+    # with its wider room, then found tier 4 infeasible
+    from conftest import make_tasks
+
+    tasks = make_tasks(
+        {"id": "B1", "agency": "Sở Y tế", "approved": 5.0, "start_year": 2023, "end_year": 2024},
+        {
+            "id": "C1",
+            "agency": "Sở Giáo dục",
+            "approved": 12.0,
+            "start_year": 2024,
+            "end_year": 2026,
+            "is_new": True,
+        },
+    )
+    options: dict[str, object] = {"pacing": 1.5, "seed_share": 0.1, "agency_floors": {"Sở Giáo dục": 4.0}}
+    options |= {"constraints": ["B1 + C1 <= 4"], "budget": {"recurrent": 4.14}}
+    x = pf.optimize(tasks, solver=solver, **options).allocated  # type: ignore[arg-type]
+    assert x["C1"] == pytest.approx(4.0, abs=1e-9) and x["B1"] <= 1e-9
+    assert x["B1"] + x["C1"] <= 4.0 + 1e-12  # a ``<=`` side is met exactly
+    _agree(tasks, **options)
+
+
 def test_a_row_no_envelope_can_meet_says_so(tasks: pf.TaskList) -> None:
     with pytest.raises(pf.InfeasibleError, match="cannot be met at any envelope") as caught:
         pf.optimize(tasks, constraints=["C >= 300000"])

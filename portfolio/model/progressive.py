@@ -23,7 +23,7 @@ from .faces import vertex_value
 from .fill import fill_level, progressive_level
 from .options import SOURCES
 from .stages import Kept, Stages
-from .tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, LEVEL_EXACT, rounding_margin
+from .tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, LEVEL_EXACT, rounding_margin, row_slack
 
 __all__ = ["CLOSED_FORM_FROM", "FillResult", "progressive_fill"]
 
@@ -335,6 +335,15 @@ def _fill_lp(
     result = stages.run(problem, "level")
     exact = vertex_value(problem, result, int(t[0]), stages.precision)
     level = min(max(float(result.objective or 0.0) if exact is None else exact, 0.0), level_top)
+    if result.row_duals is not None:
+        # the room below the ``≥`` sides (envelopes kept spent, agency floors, analyst rows:
+        # ``Stages.base``) is for the rounding of earlier amounts, not for the level to rise
+        # into: take back what it bought, ``∂t/∂b_k = y_k`` for a side held at its bound
+        sides = np.arange(len(SOURCES) + len(stages.inst.rows))
+        low, y_sides = problem.row_lower[sides], result.row_duals[sides]
+        pulls = (y_sides < 0) & np.isfinite(low)
+        bought = float((-y_sides[pulls] * row_slack(low[pulls], stages.precision)).sum())
+        level = max(0.0, level - bought)
     # how far the level may be off: float rounding once recomputed exactly, else the backend's digits
     uncertainty = LEVEL_EXACT if exact is not None else stages.precision
     if level >= level_top * (1.0 - 4.0 * stages.precision):  # the top, as the backend's digits show it
