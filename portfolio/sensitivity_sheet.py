@@ -87,8 +87,9 @@ def sensitivity_sheet(allocation: Allocation, tasks: TaskList) -> Sheet:
     sheet.add([f"Quy tắc (rule): {allocation.rule}. {_UNIT}"], "note")
     sheet.add(
         [
-            "Trong khoảng [đúng từ, đến] của một hạn mức, mỗi nhiệm vụ nhận thêm δ × (tỷ lệ mỗi triệu) "
-            "khi hạn mức tăng δ (x(E + δ) − x(E) = δ · marginal)."
+            "Trong khoảng [đúng từ, đến] của một hạn mức, khi hạn mức tăng δ triệu đồng, mỗi nhiệm vụ "
+            "nhận thêm δ nhân tỷ lệ mỗi triệu của nó (within the range, each task gains d times its share "
+            "when the envelope rises by d million)"
         ],
         "note",
     )

@@ -97,3 +97,16 @@ def test_the_sheet_can_be_left_out(tmp_path: Path) -> None:
     path = tmp_path / "paper.xlsx"
     allocation_to_excel(pf.optimize(), path, sensitivity=False)
     assert SENSITIVITY_SHEET not in openpyxl.load_workbook(path).sheetnames
+
+
+def test_in_vietnamese_the_sheet_has_no_english(tmp_path: Path) -> None:
+    from portfolio.language import GLOSS
+
+    path = tmp_path / "paper.xlsx"
+    allocation = pf.optimize()
+    allocation_to_excel(allocation, path, lang="vi")
+    rows = list(openpyxl.load_workbook(path)[SENSITIVITY_SHEET].iter_rows(values_only=True))
+    names = {text for task in allocation.tasks for text in (task.name, task.agency)}  # the document's own
+    texts = [str(c) for row in rows for c in row if isinstance(c, str) and c not in names]
+    assert not [t for t in texts if GLOSS.search(t)]
+    assert [GLOSS.sub("", h) for h in ENVELOPE_HEADERS] in [[c for c in row if c is not None] for row in rows]
