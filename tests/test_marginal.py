@@ -86,8 +86,28 @@ def test_an_analyst_row_sends_the_money_to_tier_3(tasks: pf.TaskList) -> None:
     allocation = pf.optimize(tasks, constraints=["Sở Y tế >= 20000"])
     recurrent = allocation.marginal().loc[("recurrent", 2024)]["per_million"]
     assert recurrent[["C1", "C2", "C14"]].abs().max() <= 1e-6  # tier 4 does not move
-    assert recurrent["B38"] > 0
+    # tier 3 but B28 (held by the row) shares it: 266.884 − 12.176,5 = 254.707,5 of demand
+    assert recurrent["B38"] == pytest.approx(237540.6667 / 254707.5, rel=1e-6)
+    assert recurrent["B28"] == pytest.approx(0.0, abs=1e-9) and recurrent.sum() == pytest.approx(1.0)
+    assert allocation.sensitivity().loc[("recurrent", 2024), "rationed_tier"] == 3
     _check_finite_differences(allocation)
+
+
+def test_an_agency_floor_does_not_move_the_task_it_holds(tasks: pf.TaskList) -> None:
+    allocation = pf.optimize(tasks, agency_floors={"Sở Y tế": 10000})
+    recurrent = allocation.marginal().loc[("recurrent", 2024)]["per_million"]
+    assert recurrent["B28"] == pytest.approx(0.0, abs=1e-9)  # held at the floor's forced amount
+    assert recurrent["B38"] == pytest.approx(237540.6667 / 254707.5, rel=1e-6)
+    _check_finite_differences(allocation)
+
+
+def test_weighted_with_equal_weights_is_the_default_with_a_finite_range(tasks: pf.TaskList) -> None:
+    weighted, default = pf.optimize(tasks, rule="weighted"), pf.optimize(tasks)
+    gap = (weighted.marginal()["per_million"] - default.marginal()["per_million"]).abs().max()
+    assert gap <= 1e-6  # not a marginal utility of 0,375: what each task gains
+    until = weighted.sensitivity().loc[("recurrent", 2024), "holds_until"]
+    assert until == pytest.approx(513268.4833, abs=0.01)
+    _check_finite_differences(weighted)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -56,6 +56,13 @@ def test_new_starts_are_funded_to_their_schedule(plan: pf.Allocation, tasks: pf.
     assert plan.task("D3")["allocated"].tolist() == pytest.approx([0, 0, 20000])
 
 
+def test_deferring_d4_does_not_change_d3(plan: pf.Allocation, tasks: pf.TaskList) -> None:
+    # the same law with or without D4: D3 waits for 2026, when D1 and D2 are finished, and is paid in full
+    deferred = pf.optimize(tasks, years=3, deferred=["D4"])
+    assert deferred.task("D3")["allocated"].tolist() == pytest.approx([0, 0, 20000])
+    assert deferred.task("D3")["allocated"].tolist() == pytest.approx(plan.task("D3")["allocated"].tolist())
+
+
 def test_a_richer_plan_starts_every_task_that_fits(tasks: pf.TaskList) -> None:
     options = {"years": 3, "budget": {"recurrent": 450000, "investment": 90000}}
     plan = pf.optimize(tasks, **options)
