@@ -22,11 +22,12 @@ Readings of the places where docs/model.md leaves a choice (each is marked
    analyst row above demand); phase 2 then lifts it. Reading ``x ≤ c`` as a
    hard bound would make such feasible scenarios infeasible.
 2. closest_to_plan keeps both the least-change row and the spending rows
-   ``Σ_s x ≥ min(E_s, Σ_s u)`` in every stage (without the spending rows the
-   least-change row alone would not be the least-change face). The spending
-   row is literal ("as far as demand allows"): if another rule (an agency cap,
-   an analyst row) keeps an envelope from being spent that far, the scenario
-   is infeasible.
+   ``Σ_s x ≥ S_s`` in every stage (without the spending rows the
+   least-change row alone would not be the least-change face). ``S_s`` is
+   ``min(E_s, Σ_s u)`` or less where another rule (an agency cap, an analyst
+   row) keeps the envelope from being spent that far: the most source ``s`` can
+   spend under the hard rules, recurrent first, then investment with the
+   recurrent spending ``S_recurrent`` ("as far as demand and the rows allow").
 3. all_or_nothing: the new public-investment tasks are held at 0 from the
    start until their admission (after their tier's fills); their seed share
    does not apply (it would contradict ``x ∈ {0, u}``). Admission checks the
@@ -391,12 +392,16 @@ def reference_allocate(
         coef, op, rhs = _parse_row(text, ids, group, source, agency)
         model.rows.append((coef, rhs if op in (">=", "=") else -INF, rhs if op in ("<=", "=") else INF))
 
-    if rule == "closest_to_plan":
-        # READING 2: each envelope spent as far as demand allows, in every stage
-        for src, env in budget.items():
+    if rule == "closest_to_plan" and model.feasible():
+        # READING 2: each envelope spent as far as demand and the hard rules allow, in every
+        # stage; the most each source can spend, recurrent first, then investment with it
+        for src in ("recurrent", "investment"):
             coef = (source == src).astype(float)
-            if coef.any():
-                model.rows.append((coef, min(float(env), float(upper[coef > 0].sum())), INF))
+            if src not in budget or not coef.any():
+                continue
+            ok, most, _ = model.lp(coef, maximize=True)
+            spend = min(float(budget[src]), float(upper[coef > 0].sum()), most if ok else INF)
+            model.rows.append((coef, spend - 1e-9 * max(1.0, abs(spend)), INF))
 
     if not model.feasible():
         raise ReferenceInfeasible("the hard rules leave no allocation")
