@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import ScenarioError
@@ -30,6 +31,7 @@ from .model import (
     priority_weights,
 )
 from .money import format_amount, format_vnd
+from .records import records
 from .start_notes import start_notes
 
 if TYPE_CHECKING:
@@ -347,19 +349,21 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str | None 
     """
     table, reasons = _first_year(allocation)
     ctx = _context(allocation, table)
-    rows = zip(
-        table.index,
-        table.itertuples(index=False),
-        reasons.itertuples(index=False),
-        table["difference"].to_numpy(float),
-        strict=True,
-    )
     vietnamese = _language(lang, allocation) == "vi"
     write = reason_vi if vietnamese else _reason
     planned = AS_PLANNED_VI if vietnamese else "as planned"
-    texts = [
-        write(str(task), r, why, ctx) if abs(diff) > threshold else planned for task, r, why, diff in rows
-    ]
+    # words only where the allocation differs from the plan; the rows read as plain values
+    far = np.abs(table["difference"].to_numpy(float)) > threshold
+    texts = [planned] * len(table)
+    rows = zip(
+        np.flatnonzero(far).tolist(),
+        table.index[far],
+        records(table[far]),
+        records(reasons[far]),
+        strict=True,
+    )
+    for position, task, r, why in rows:
+        texts[position] = write(str(task), r, why, ctx)
     out = table[["planned", "allocated", "difference", "tier"]].copy()
     out["reason"] = texts
     return out

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .money import format_amount
+from .records import records
 
 if TYPE_CHECKING:
     from .model import Allocation
@@ -84,8 +85,9 @@ def start_notes(allocation: Allocation) -> dict[str, str]:
     tasks = allocation.tasks
     left: dict[str, list[float]] = {}
     notes: dict[str, str] = {}
-    for task_id, row in allocation.starts.to_dict("index").items():
-        note = _note(allocation, str(task_id), row, str(tasks[str(task_id)].funding_source), left)
+    starts = allocation.starts
+    for task_id, row in zip(starts.index, records(starts), strict=True):
+        note = _note(allocation, str(task_id), row._asdict(), str(tasks[str(task_id)].funding_source), left)
         if note:
             notes[str(task_id)] = note
     return notes

@@ -101,6 +101,7 @@ class _Formulas:
         self.sheet, self.refs, self.many = sheet, refs, many
         self.keys: tuple[str, ...] = ()
         self.index: dict[str, int] = {}
+        self.derived: list[tuple[int, int, int, str]] | None = None  # (column, left, right, sign)
         self.block: tuple[int, list[int]] | None = None  # agency row, its task rows
         self.agencies: list[int] = []
         self.tasks: list[int] = []
@@ -130,6 +131,7 @@ class _Formulas:
         if row.kind in ("header", "summary_header"):
             self.keys = row.keys
             self.index = {key: column for column, key in enumerate(row.keys) if key}
+            self.derived = None
             self.agencies, self.tasks, self.summary = [], [], []
             return
         cells = self._cells(number)
@@ -160,13 +162,18 @@ class _Formulas:
                         self.refs[(row.group, key)] = (self.sheet.title, number, column)
 
     def _derive(self, cells: list[Cell], number: int, derived: Mapping[str, tuple[str, str]]) -> None:
-        index = self.index
-        for key, (left, right) in derived.items():
-            sign, right = ("+", right[1:]) if right.startswith("+") else ("-", right)
-            if {key, left, right} <= set(index) and _is_money(cells[index[key]]):
-                a, b = cell_ref(number, index[left]), cell_ref(number, index[right])
-                value = cells[index[key]]
-                cells[index[key]] = Formula(f"={a}{sign}{b}", float(value))  # type: ignore[arg-type]
+        if self.derived is None:  # the columns of this table's header, found once
+            index = self.index
+            self.derived = []
+            for key, (first, second) in derived.items():
+                sign, second = ("+", second[1:]) if second.startswith("+") else ("-", second)
+                if {key, first, second} <= set(index):
+                    self.derived.append((index[key], index[first], index[second], sign))
+        for column, left, right, sign in self.derived:
+            value = cells[column]
+            if _is_money(value):
+                a, b = cell_ref(number, left), cell_ref(number, right)
+                cells[column] = Formula(f"={a}{sign}{b}", float(value))  # type: ignore[arg-type]
 
     def _refer(self, cells: list[Cell], group: str) -> None:
         for column, value in enumerate(cells):

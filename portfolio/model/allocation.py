@@ -207,22 +207,27 @@ class Allocation:
         out: dict[str, list[str]] = {task: [] for task in dict.fromkeys(ids)}
         if self.reasons.empty:
             return out
-        lower_reason, upper_reason = self.reasons["lower_reason"], self.reasons["upper_reason"]
+        reasons = self.reasons
         touched = np.flatnonzero(
-            (lower_reason.isin(OPTION_LOWER) | upper_reason.isin(OPTION_UPPER)).to_numpy(bool)
+            (
+                reasons["lower_reason"].isin(OPTION_LOWER) | reasons["upper_reason"].isin(OPTION_UPPER)
+            ).to_numpy(bool)
         )
-        lower, upper = self.table["lower"].to_numpy(float), self.table["upper"].to_numpy(float)
-        for i in touched.tolist():
+        # plain arrays, read once: an element of a pandas column costs more than the words made of it
+        lower_reason = reasons["lower_reason"].to_numpy(str)[touched].tolist()
+        upper_reason = reasons["upper_reason"].to_numpy(str)[touched].tolist()
+        lower = self.table["lower"].to_numpy(float)[touched].tolist()
+        upper = self.table["upper"].to_numpy(float)[touched].tolist()
+        names = ids.to_numpy(str)[touched].tolist()
+        pacing, seed_share = self.options.pacing, self.options.seed_share
+        for name, low_why, up_why, low, up in zip(
+            names, lower_reason, upper_reason, lower, upper, strict=True
+        ):
             words = option_words(
-                str(lower_reason.iloc[i]),
-                str(upper_reason.iloc[i]),
-                float(lower[i]),
-                float(upper[i]),
-                pacing=self.options.pacing,
-                seed_share=self.options.seed_share,
-                language=language,
+                low_why, up_why, low, up, pacing=pacing, seed_share=seed_share, language=language
             )
-            out[ids[i]].extend(w for w in words if w not in out[ids[i]])
+            mine = out[name]
+            mine.extend(w for w in words if w not in mine)
         return out
 
     @property
