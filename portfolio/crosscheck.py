@@ -16,6 +16,13 @@ explain into an error naming what is missing:
   nothing of the agency's own, so they belong to another agency whose row is
   missing (deleted, or not read), and were credited to the agency above.
 
+A task's own years are checked against the heading it stands under
+(:func:`continuing_starts`): a continuing task (chuyển tiếp: group B, and group
+D under its sub-heading ``Nhiệm vụ chuyển tiếp``) started before the plan
+year, so one that starts in it or later means a sub-heading of new tasks
+(``Nhiệm vụ đề xuất mới``) went missing above it, which would read new
+tasks as continuing.
+
 Smaller disagreements are the document's own slips (the plan has eight): they
 stay findings of :func:`~portfolio.reconciliation.reconcile`, and
 :func:`mismatch_warning` gives the one-line warning ``show`` and ``optimize``
@@ -25,6 +32,7 @@ print, with their number, so that a new one is never hidden among the known.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from .errors import InputError
 from .model.tolerances import ROW_ROUNDING
@@ -32,7 +40,7 @@ from .money import format_amount
 from .reconciliation import reconcile_tasks
 from .tasks import GROUP_TITLES, StatedTotal, TaskList
 
-__all__ = ["allowed_gap", "check_document", "mismatch_warning", "missing_agency_row"]
+__all__ = ["allowed_gap", "check_document", "continuing_starts", "mismatch_warning", "missing_agency_row"]
 
 
 def allowed_gap(rows: int, decimals: int) -> float:
@@ -150,6 +158,46 @@ def missing_agency_row(tasks: TaskList) -> InputError | None:
                     file=tasks.source,
                     row=first,
                 )
+    return None
+
+
+def continuing_starts(tasks: TaskList, where: Mapping[str, str]) -> InputError | None:
+    """The first continuing task that starts in the plan year or later, as an error (else ``None``).
+
+    Parameters
+    ----------
+    tasks
+        Tasks read from a document layout; one whose plan year is not known passes.
+    where
+        Task id -> where its row stands (``line 25``, ``sheet 'D' row 9``).
+
+    Notes
+    -----
+    Group B is the group of continuing tasks (its heading: ``CÁC NHIỆM VỤ CHUYỂN
+    TIẾP``); in group D the sub-headings ``I Nhiệm vụ chuyển tiếp`` and ``II
+    Nhiệm vụ đề xuất mới`` tell continuing tasks from new ones, and a task read
+    as continuing there is one with ``is_new`` false.
+    """
+    year = tasks.plan_year
+    if year is None:
+        return None
+    for task in tasks:
+        if task.is_new or task.group not in ("B", "D") or task.start_year < year:
+            continue
+        under = "group B, the continuing tasks" if task.group == "B" else "group D's continuing tasks"
+        missing = (
+            "it belongs under another heading"
+            if task.group == "B"
+            else "the sub-heading of new tasks (II Nhiệm vụ đề xuất mới) is missing above it"
+        )
+        return InputError(
+            f"the task stands under {under} (chuyển tiếp) but its period {task.period!r} starts in "
+            f"{task.start_year}, {'the plan year' if task.start_year == year else 'after the plan year'} "
+            f"{year}: a continuing task started before the plan year, so {missing} or the period is wrong",
+            file=tasks.source,
+            row=f"{task.id} ({where[task.id]})" if task.id in where else task.id,
+            field="period",
+        )
     return None
 
 

@@ -128,6 +128,11 @@ BAD: dict[str, tuple[str, ...]] = {
 
 # The classes of a silent wrong answer (the document cross-checked against itself, a cell never
 # guessed, an amount beyond any budget): file -> the whole message after the file name.
+_NEW_READ_AS_CONTINUING = (
+    "field 'period': the task stands under group D's continuing tasks (chuyển tiếp) but its period "
+    "'2024' starts in 2024, the plan year 2024: a continuing task started before the plan year, so "
+    "the sub-heading of new tasks (II Nhiệm vụ đề xuất mới) is missing above it or the period is wrong"
+)
 EXACT: dict[str, str] = {
     "txt_count_mismatch.txt": "line 4: the heading of group A announces 3 tasks but 2 task rows follow it",
     "txt_section_d_cut.txt": (
@@ -194,6 +199,9 @@ EXACT: dict[str, str] = {
         "row B2 (sheet 'Phụ lục 2' row 13): field 'planned': expected an amount of at most 10^12 "
         "million VND (beyond any budget), got '1e+308'"
     ),
+    # a sub-heading deleted: the task's own start contradicts the heading it now stands under
+    "txt_d_new_subheading_deleted.txt": "row D2 (line 27): " + _NEW_READ_AS_CONTINUING,
+    "xlsx_d_new_subheading_deleted.xlsx": "row D2 (sheet 'Phụ lục 2' row 19): " + _NEW_READ_AS_CONTINUING,
 }
 BAD.update({name: (message,) for name, message in EXACT.items()})
 

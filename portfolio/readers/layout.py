@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..crosscheck import check_document
+from ..crosscheck import check_document, continuing_starts
 from ..errors import InputError
 from ..money import MoneyFormatError, parse_vnd
 from ..tasks import MONEY_COLUMNS, StatedTotal, Task, TaskList, make_task, parse_period
@@ -536,4 +536,7 @@ def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> Task
         plan_year=parser.plan_year(),
     )
     check_document(tasks)
+    wrong = continuing_starts(tasks, parser.seen)
+    if wrong is not None:
+        raise wrong
     return tasks

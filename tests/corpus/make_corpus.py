@@ -133,11 +133,15 @@ def _docx_bytes(rows: Rows, merge: Callable[[object, int], None] | None = None) 
 
 
 def _agency_merged_down() -> bytes:
-    """Group D with both tasks new and their "Đơn vị chủ trì" cell merged down the two rows."""
+    """Group D's two tasks under one sub-heading, their "Đơn vị chủ trì" cell merged down the two rows.
+
+    D2 becomes a continuing task (started in 2022) as it stands under "Nhiệm vụ chuyển tiếp".
+    """
     rows = base_rows()
     del rows[_find(rows, "Nhiệm vụ đề xuất mới", 1)]
     first, second = _task(rows, "D", 1), _task(rows, "D", 2)
     rows[second][2] = None
+    rows[second][3] = "2022-2025"
     return _xlsx_bytes({"Phụ lục 2": rows}, {"Phụ lục 2": [f"C{first + 1}:C{second + 1}"]})
 
 
@@ -301,6 +305,11 @@ def builders() -> dict[str, Callable[[], bytes]]:
         del table[_find(table, "Nhiệm vụ chuyển tiếp", 1)]
         return _docx_bytes(table)
 
+    def xlsx_d_new_subheading_deleted() -> bytes:
+        table = rows()
+        del table[_find(table, "Nhiệm vụ đề xuất mới", 1)]
+        return _xlsx_bytes({"Phụ lục 2": table})
+
     return {
         "valid.xlsx": lambda: _xlsx_bytes({"Phụ lục 2": rows()}),
         "xlsx_empty.xlsx": lambda: b"",
@@ -340,6 +349,7 @@ def builders() -> dict[str, Callable[[], bytes]]:
         "docx_cyrillic_heading.docx": lambda: _docx_bytes(_cyrillic(rows())),
         "docx_merged_money.docx": _docx_merged_money,
         "xlsx_cell_deleted.xlsx": _cell_deleted,
+        "xlsx_d_new_subheading_deleted.xlsx": xlsx_d_new_subheading_deleted,
         "docx_cell_deleted.docx": _docx_cell_deleted,
         "txt_utf16_no_bom.txt": lambda: (HERE / "valid.txt").read_text(encoding="utf-8").encode("utf-16-le"),
     }
