@@ -58,10 +58,11 @@ class Piece:
 def _evaluate(
     allocation: Allocation, source: str, year: int
 ) -> Callable[[float], tuple[np.ndarray, dict[tuple[str, int, int], float]] | None]:
-    from .optimize import optimize
+    from .optimize import amounts_and_levels
 
     options = allocation.options.model_dump()
     options.pop("budget")
+    rule = options.pop("rule")
     years = allocation.years
     base = {s: [allocation.envelopes[(s, y)] for y in years] for s in SOURCES}
     # the allocation itself is the run at its own envelope (one answer: a re-run gives it again)
@@ -77,12 +78,12 @@ def _evaluate(
         budget[source][years.index(year)] = max(0.0, envelope)
         if len(years) == 1:
             budget = {s: v[0] for s, v in budget.items()}
-        try:
-            again = optimize(allocation.tasks, budget=budget, **options)
+        try:  # the amounts and levels only: the tables of an Allocation are not needed here
+            out: tuple[np.ndarray, dict[tuple[str, int, int], float]] | None = amounts_and_levels(
+                allocation.tasks, budget, rule, **options
+            )
         except InfeasibleError:
             out = None
-        else:
-            out = (again.table["allocated"].to_numpy(float), again.levels)
         cache[envelope] = out
         return out
 

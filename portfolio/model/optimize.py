@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..tasks import TaskList
 from .admission import admit
 from .allocation import Allocation
@@ -109,6 +111,31 @@ def optimize(
     if opts.committed:
         add_rounds(allocation.table, opts.committed, opts.plan_year)
     return allocation
+
+
+def amounts_and_levels(
+    tasks: TaskList, budget: dict[str, Any] | None, rule: str = "proportional", **options: Any
+) -> tuple[np.ndarray, dict[tuple[str, int, int], float]]:
+    """What :func:`optimize` allocates, without its tables: for the many re-runs of sensitivity.
+
+    Returns
+    -------
+    x : numpy.ndarray
+        Each task's amount, in the order of :attr:`Allocation.table` (year, then the tasks).
+    levels : dict
+        :attr:`Allocation.levels`.
+
+    Raises
+    ------
+    InfeasibleError
+        As :func:`optimize`.
+    """
+    opts = run_options(tasks, budget, rule, **options)
+    envelopes = budget_matrix(opts, planned_totals(tasks), opts.years)
+    check_envelopes(tasks, opts.committed, {s: envelopes[s][0] for s in SOURCES}, opts.plan_year)
+    admission = admit(tasks, opts, envelopes)
+    levels = {(s, inst.year, t): v for inst, r in admission.final.solved for (s, t), v in r.levels.items()}
+    return np.asarray(admission.final.x, dtype=float).ravel(), levels
 
 
 def run_options(tasks: TaskList, budget: dict[str, Any] | None, rule: str, **options: Any) -> Options:
