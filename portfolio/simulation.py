@@ -169,7 +169,7 @@ class Simulation:
         return out
 
     def task_table(self) -> pd.DataFrame:
-        """Per ``(year, id)``: group, agency, source, tier, the core index and the allocation's quantiles.
+        """Per ``(year, id)``: name, group, agency, source, tier, core index, the allocation's quantiles.
 
         ``tier`` is the task's tier in most scenarios (a started task's tier depends on
         its start); ``demand`` the median demand. What the CSV of a run holds.
@@ -178,8 +178,10 @@ class Simulation:
 
         cols = task_columns(self.tasks)
         k = len(self.years)
+        names = np.array([task.name for task in self.tasks], dtype=object)
         info = pd.DataFrame(
             {
+                "name": np.tile(names, k),
                 "group": np.tile(cols["group"].astype(str), k),
                 "agency": np.tile(cols["agency"].astype(str), k),
                 "funding_source": np.tile(cols["funding_source"].astype(str), k),

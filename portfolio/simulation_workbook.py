@@ -57,12 +57,13 @@ def _summary(sim: Simulation) -> Sheet:
 
 def _tasks(sim: Simulation) -> Sheet:
     table = sim.task_table()
-    sheet = Sheet("Chỉ số lõi (core index)")
+    sheet = Sheet("Chỉ số lõi (core index)", widths={2: 48.0})  # long names wrap
     quantiles = [c for c in table.columns if c.startswith("q")]
     sheet.add_header(
         [
             "Năm (year)",
             "Mã (id)",
+            "Tên nhiệm vụ (task)",
             "Nhóm (group)",
             "Cơ quan (agency)",
             "Nguồn vốn (source)",
@@ -79,6 +80,7 @@ def _tasks(sim: Simulation) -> Sheet:
             [
                 int(year),
                 str(task),
+                str(row["name"]),
                 row["group"],
                 row["agency"],
                 row["funding_source"],

@@ -52,7 +52,9 @@ def test_cli_writes_workbook_csv_and_chart(tmp_path: Path, capsys: pytest.Captur
     assert len(book.sheetnames) == 5
     rows = list(book.worksheets[1].iter_rows(values_only=True))
     b38_row = next(r for r in rows if r[1] == "B38")
-    assert b38_row[7] == pytest.approx(sim.core_index[(2024, "B38")])
+    header = next(r for r in rows if r[0] == "Năm (year)")
+    assert b38_row[header.index("Tên nhiệm vụ (task)")] == pf.read_appendix()["B38"].name
+    assert b38_row[header.index("Chỉ số lõi (core index)")] == pytest.approx(sim.core_index[(2024, "B38")])
     assert outs[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
