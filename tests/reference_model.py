@@ -532,8 +532,8 @@ def reference_admitted(
             except (ReferenceInfeasible, RuntimeError):  # with it started, some stage has no point
                 continue
             # whole to the reference's own LP accuracy (its least-change face is solved to
-            # about 1e-6 of an amount), far inside the 0,01 promise
-            if all(x[ids[i]] >= d[i] - 1e-4 * max(1.0, d[i]) for i in trial):
+            # about 1e-6 of an amount; a start rationed short misses by far more), far inside the 0,01 promise
+            if all(x[ids[i]] >= d[i] - 1e-5 * max(1.0, d[i]) for i in trial):
                 started = trial
                 changed = True
     return allocate(started)

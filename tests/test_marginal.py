@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_tasks
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_model_properties import portfolios
@@ -134,6 +135,25 @@ def test_finite_differences_with_every_option_and_plan_year(
         allocation = pf.optimize(tasks, budget=budget, rule=rule, **options)  # type: ignore[arg-type]
     except (pf.InfeasibleError, pf.ScenarioError):  # a lock above a later year's need, say
         assume(False)
+    _check_finite_differences(allocation)
+
+
+def test_under_pacing_the_range_ends_where_the_headroom_starts() -> None:
+    # D1 and D2 need 0,5 and 1 in 2024 (caps 0,75 and 1,5 at pacing 1,5); at 2,02 the 0,52
+    # above demand is shared on the headroom (1/3, 2/3); below 1,5 equal awards ration
+    tasks = make_tasks(
+        {"id": "A1", "approved": 1.0, "start_year": 2024, "end_year": 2024},
+        {"id": "D1", "approved": 1.0, "spent_before": 0.0, "start_year": 2023, "end_year": 2025},
+        {"id": "D2", "approved": 2.0, "spent_before": 0.0, "start_year": 2023, "end_year": 2025},
+    )
+    allocation = pf.optimize(
+        tasks, budget={"recurrent": 1.0, "investment": 2.02}, rule="equal_awards", pacing=1.5
+    )
+    row = allocation.sensitivity().loc[("investment", 2024)]
+    assert row["holds_from"] == pytest.approx(1.5)
+    assert row["holds_until"] == pytest.approx(2.25)
+    slope = allocation.marginal().loc[("investment", 2024), "per_million"]
+    assert slope["D1"] == pytest.approx(1 / 3) and slope["D2"] == pytest.approx(2 / 3)
     _check_finite_differences(allocation)
 
 

@@ -203,19 +203,22 @@ class Line:
 def _predicted_end(line: Line, slope: np.ndarray, direction: float, reach: float) -> tuple[float, bool, bool]:
     """Where the line ``x + δ·slope`` (δ ≥ 0, per million moved) first breaks, as the bounds tell.
 
-    The first moving task to meet its demand, cap or floor; a waiting new start whose
-    demand the idle money comes to fit (the vector jumps there); the idle money running
-    out. Returns ``(δ, sure, jump)``: ``sure`` when the break is certain (a bound of the
-    envelope's own year and source, or any break of a one-year run), ``jump`` when ``x``
-    jumps at ``δ`` (the line holds only below it); ``δ = inf`` when nothing is foreseen.
+    The first moving task to meet its demand (from below, or under pacing from above),
+    cap or floor; a waiting new start whose demand the idle money comes to fit (the
+    vector jumps there); the idle money running out. Returns ``(δ, sure, jump)``:
+    ``sure`` when the break is certain (a bound of the envelope's own year and
+    source, or any break of a one-year run), ``jump`` when ``x`` jumps at ``δ``
+    (the line holds only below it); ``δ = inf`` when nothing is foreseen.
     """
     x, eps = line.x, 1e-9
     scale = np.maximum(1.0, np.abs(line.demand))
     rising, falling = slope > eps, slope < -eps
+    # demand is a break either way: below it a task is rationed, above it (pacing) it shares headroom
     target = np.where(x < line.demand - AMOUNT * scale, line.demand, line.upper)
+    floor = np.where(x > line.demand + AMOUNT * scale, line.demand, line.lower)
     ends = np.full(len(x), np.inf)
     ends[rising] = (target - x)[rising] / slope[rising]
-    ends[falling] = (x - line.lower)[falling] / -slope[falling]
+    ends[falling] = (x - floor)[falling] / -slope[falling]
     ends[ends <= AMOUNT] = np.inf  # at a bound already: its slope says it does not move on
     best = int(np.argmin(ends)) if len(ends) else 0
     end, sure, jump = np.inf, True, False
