@@ -550,3 +550,21 @@ def test_reference_infeasible_below_commitments() -> None:
         reference_allocate(tasks, {"recurrent": 9.99})
     with pytest.raises(pf.InfeasibleError):
         pf.optimize(tasks, budget={"recurrent": 9.99})
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_start_may_take_money_from_a_forced_start(solver: str) -> None:
+    # C1 is started by its agency's floor (1) and may be cut to it; equal awards give C2 its
+    # whole 1 from the 2,4 left after A1, so C2 starts though no money was idle without it
+    tasks = make_tasks(
+        {"id": "A1", "agency": "Sở Y tế", "approved": 1.0, "start_year": 2024, "end_year": 2024},
+        {"id": "C1", "agency": "Sở Giáo dục", "approved": 3.0, "start_year": 2024, "end_year": 2024},
+        {"id": "C2", "agency": "Sở Y tế", "approved": 1.0, "start_year": 2024, "end_year": 2024},
+    )
+    budget = {"recurrent": 3.4}
+    floors = {"Sở Giáo dục": 1.0}
+    table = pf.optimize(tasks, budget=budget, rule="equal_awards", agency_floors=floors, solver=solver)
+    got = table.year_table()["allocated"]
+    assert got["C1"] == pytest.approx(1.4) and got["C2"] == pytest.approx(1.0)
+    expected = reference_admitted(tasks, budget, "equal_awards", agency_floors=floors)
+    assert all(abs(expected[i] - float(got[i])) <= TOLERANCE for i in expected)

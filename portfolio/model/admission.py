@@ -194,6 +194,9 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
     # closest-to-plan decides its least-change face over every tier at once: a start may
     # draw money from an earlier tier, so only the ladder's other rules may refuse early
     refuse = not options.tiers and options.pacing <= 1 and options.rule != "closest_to_plan"
+    # a forced start need not be whole, so a candidate may take money from it (equal awards
+    # give the smaller demand its whole): where one shares the source, only a trial decides
+    shared = {int(h.source[i]) for i in forced}
     blocked: dict[int, tuple[int, float]] = {}
     tested_at: dict[int, int] = {}
     version = 0
@@ -209,7 +212,7 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
                 window = range(year - h.first, min(h.end(c, year), h.last) - h.first + 1)
                 idle = current.idle[list(window), int(h.source[c])]
                 fits = bool(np.all(idle >= need - AMOUNT * max(1.0, need)))
-                if refuse and idle[0] < need - AMOUNT * max(1.0, need):
+                if refuse and int(h.source[c]) not in shared and idle[0] < need - AMOUNT * max(1.0, need):
                     # its start year's tier 4 is full only if its demand fits in the idle money
                     if year == h.earliest[c]:
                         blocked[c] = (c, need - max(0.0, float(idle[0])))
