@@ -56,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:  # not the main thread: signals are the caller's
         previous = None
     try:
-        from .. import errors, input_files  # noqa: F401  (imported here, where a Ctrl-C is noted)
+        # imported here, where a Ctrl-C is noted; the pydantic models (tasks, scenarios,
+        # options, inputs) build their validators when their classes are made, and a Ctrl-C
+        # raised inside that compiled build panics in older pydantic-core (2.5's)
+        from .. import errors, input_files, scenarios, tasks  # noqa: F401
+        from ..model import inputs, options  # noqa: F401
         from . import commands, parser  # noqa: F401
 
         if stopped:
