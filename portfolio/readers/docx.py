@@ -19,7 +19,8 @@ from ..errors import InputError
 from ..tasks import TaskList
 from ._files import BROKEN_PACKAGE as _BROKEN
 from .cells import clean_cell
-from .layout import Line, parse_layout
+from .layout import parse_layout
+from .lines import Line
 from .xlsx import RowClassifier, check_office_file
 
 if TYPE_CHECKING:

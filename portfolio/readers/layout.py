@@ -7,23 +7,23 @@ subtotals), numbered task rows, a ``TỔNG`` row, and section E summarising A–
 Each reader turns its file into a stream of :class:`Line` items; :func:`parse_layout`
 turns the stream into validated tasks and the subtotals the document states.
 
-A header may stand over two rows (``Kinh phí`` merged above ``Dự toán được duyệt``
-and ``Dự kiến phân bổ``): a header row that lacks a column is completed from the
-row under it when that row starts empty or with ``TT`` again. Every error names
-the file, the row (``B3 (line 431)``, ``sheet 'B' row 12``) and the field.
+The header rows (one over two rows, the plan year they name) are read by
+:class:`~portfolio.readers.header.TableHeader`. Every error names the file, the
+row (``B3 (line 431)``, ``sheet 'B' row 12``) and the field.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from ..crosscheck import check_document, continuing_starts
 from ..errors import InputError
 from ..money import MoneyFormatError, parse_vnd
 from ..tasks import MONEY_COLUMNS, StatedTotal, Task, TaskList, make_task, parse_period
 from .cells import cell_key, clean_cell, column_of, fold, heading_group, unknown_group
+from .header import TableHeader, header_year, row_width
+from .lines import Line
 
 __all__ = ["Line", "header_year", "parse_layout"]
 
@@ -32,71 +32,6 @@ _NUMBER = re.compile(r"^\d+(?:\.0+)?$")
 _TOTALS = {"tổng", "tổng cộng", "cộng"}
 # the task's years and lease come from its "Thời gian thực hiện" cell
 _PERIOD_FIELDS = {"start_year": "period", "end_year": "period", "lease_years": "period"}
-# where the document names the year it plans: its title and its money headers
-_TITLE_YEAR = re.compile(r"danh\s+mục.*\bnăm\s+(\d{4})\b", re.IGNORECASE)
-_PLANNED_YEAR = re.compile(r"dự\s+kiến\s+phân\s+bổ.*\bnăm\s+(\d{4})\b", re.IGNORECASE)
-_CARRIED_YEAR = re.compile(
-    r"chuyển\s+nguồn\s+từ\s+(?:năm\s+)?\d{4}\s+sang\s+(?:năm\s+)?(\d{4})\b", re.IGNORECASE
-)
-_SPENT_YEAR = re.compile(r"kinh\s+phí\s+đã\s+sử\s+dụng\s+năm\s+(\d{4})\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One item of the document stream: a heading or a table row.
-
-    Attributes
-    ----------
-    cells
-        The row's cells as text (a heading is one cell and ``heading=True``).
-    where
-        Where it stands in the file, for messages (``"line 431"``, ``"sheet 'A' row 5"``).
-    heading
-        ``True`` for a paragraph outside a table.
-    complete
-        ``True`` when the row carries every cell, trailing empty ones included
-        (a text row keeps its tabs), so a row with fewer cells than its header
-        has lost one; a spreadsheet or Word row drops its trailing empty cells.
-    covered
-        Columns of this row covered by a cell merged from the left: they hold
-        nothing of their own, so a money column among them is refused.
-    cell
-        How the file names the cell of a column (from 0) of this row, for messages:
-        ``cell E11`` of a sheet, ``cell 5`` of a Word table row.
-    """
-
-    cells: tuple[str, ...]
-    where: str
-    heading: bool = False
-    complete: bool = False
-    covered: frozenset[int] = frozenset()
-    cell: Callable[[int], str] | None = None
-
-
-def header_year(header: str) -> int | None:
-    """The plan year a money header names: ``Dự kiến phân bổ kinh phí năm 2025`` -> 2025.
-
-    ``Chuyển nguồn từ 2024 sang 2025`` names 2025 and ``Kinh phí đã sử dụng năm
-    2024`` the year before 2025.
-
-    Examples
-    --------
-    >>> header_year("Chuyển nguồn từ 2024 sang 2025"), header_year("Kinh phí đã sử dụng năm 2024")
-    (2025, 2025)
-    """
-    text = clean_cell(header)
-    for pattern, shift in ((_PLANNED_YEAR, 0), (_CARRIED_YEAR, 0), (_SPENT_YEAR, 1)):
-        if match := pattern.search(text):
-            return int(match.group(1)) + shift
-    return None
-
-
-def _width(cells: tuple[str, ...]) -> int:
-    """Cells up to the last non-empty one."""
-    width = len(cells)
-    while width and not cells[width - 1]:
-        width -= 1
-    return width
 
 
 def _decimals(cell: str) -> int:
@@ -109,22 +44,15 @@ class _Parser:
         self.file = file
         self.group: str | None = None
         self.announced: dict[str, int | None] = {}
-        self.columns: dict[str, int] = {}
+        self.table = TableHeader(file)
         self.agency: str | None = None
         self.agency_position: dict[str, int] = {}
         self.d_is_new: bool | None = None
         self.tasks: list[Task] = []
         self.stated: list[StatedTotal] = []
         self.members: dict[tuple[str, int], list[str]] = {}
-        self.header: list[tuple[int, str]] = []
-        self.header_width = 0
-        self.twice: list[str] = []
         self.heading_where: dict[str, str] = {}
-        self.headers_seen = 0
-        self.pending: tuple[tuple[str, ...], Line] | None = None
         self.seen: dict[str, str] = {}
-        self.title_year: tuple[int, str] | None = None
-        self.header_years: list[tuple[int, str]] = []
 
     # -- helpers ---------------------------------------------------------
     def error(self, message: str, where: str, field: str | None = None, row: str | None = None) -> InputError:
@@ -132,7 +60,7 @@ class _Parser:
         return InputError(message, file=self.file, row=location, field=field)
 
     def cell(self, cells: tuple[str, ...], column: str) -> str:
-        index = self.columns.get(column)
+        index = self.table.columns.get(column)
         if index is None or index >= len(cells):
             return ""
         return cells[index]
@@ -147,13 +75,12 @@ class _Parser:
     def feed(self, line: Line) -> None:
         cells = tuple(clean_cell(c) for c in line.cells)
         filled = [c for c in cells if c]
-        if self.pending is not None:
-            self.finish_header(cells, line)
+        if self.table.pending is not None:
+            self.table.finish(cells, line, self.group)
             return
         if line.heading or len(filled) == 1:
-            title = _TITLE_YEAR.search(filled[0]) if filled and self.group is None else None
-            if title and self.title_year is None:
-                self.title_year = (int(title.group(1)), line.where)
+            if filled and self.group is None:
+                self.table.note_title(filled[0], line.where)
             found = heading_group(filled[0]) if filled else None
             if found:
                 self.start_group(*found, line.where)
@@ -170,9 +97,9 @@ class _Parser:
         if not any(cells) or self.group is None:
             return
         if column_of(filled[0]) == "number":
-            self.read_header(cells, line)
+            self.table.read(cells, line, self.group)
             return
-        if not self.columns:
+        if not self.table.columns:
             raise self.error("a table row before its header row (TT | Tên nhiệm vụ | …)", line.where)
         self.check_cells(cells, line)
         first = self.cell(cells, "number")
@@ -188,17 +115,18 @@ class _Parser:
         """Refuse a row that lost a cell or whose money cells are merged: never guess a cell."""
         number = self.cell(cells, "number")
         row = f"{self.group}{int(float(number))}" if _NUMBER.match(number) and self.group != "E" else None
-        width = _width(cells)
-        if line.complete and (len(cells) < self.header_width or width > max(self.header_width, 1)):
-            fewer = len(cells) < self.header_width
+        header_width = self.table.width
+        width = row_width(cells)
+        if line.complete and (len(cells) < header_width or width > max(header_width, 1)):
+            fewer = len(cells) < header_width
             count, how, what = (len(cells), "fewer", "missing") if fewer else (width, "more", "added")
             raise self.error(
-                f"the row has {count} cells, {how} than the {self.header_width} columns of its header "
+                f"the row has {count} cells, {how} than the {header_width} columns of its header "
                 f"(a tab or a cell is {what}, so the cells after it would shift)",
                 line.where,
                 row=row,
             )
-        for index, column in self.header:
+        for index, column in self.table.header:
             if index in line.covered and column in MONEY_COLUMNS and self.group is not None:
                 raise self.error(
                     "a cell is merged across this money column; unmerge it so that every amount "
@@ -219,7 +147,7 @@ class _Parser:
         """
         if line.complete or row is None or self.group not in ("A", "B", "C", "D"):
             return
-        money = [(index, column) for index, column in self.header if column in MONEY_COLUMNS]
+        money = [(index, column) for index, column in self.table.header if column in MONEY_COLUMNS]
         if not money:
             return
         index, column = max(money)
@@ -239,108 +167,9 @@ class _Parser:
         self.group = group
         self.announced[group] = announced
         self.heading_where.setdefault(group, where)
-        self.columns = {}
+        self.table.columns = {}
         self.agency = None
         self.d_is_new = None
-
-    def missing_columns(self, columns: dict[str, int]) -> list[str]:
-        if self.group == "E":
-            required = {"number", "group_letter"}
-        else:
-            # every money column the document's table of this group has: without one, its
-            # amounts would be read as zero
-            required = {"number", "name", "period", "approved", "planned"}
-            if self.group == "B":
-                required |= {"spent_before", "carried_over"}
-            if self.group == "D":
-                required |= {"agency", "spent_before"}
-        return sorted(required - set(columns))
-
-    def set_header(self, names: list[str | None]) -> dict[str, int]:
-        columns: dict[str, int] = {}
-        self.header = []
-        self.twice = []
-        for index, column in enumerate(names):
-            if column:
-                self.header.append((index, column))
-                if column in columns and self.group != "E":  # E has approved under two titles
-                    self.twice.append(column)
-                columns.setdefault(column, index)
-        return columns
-
-    def note_years(self, cells: tuple[str, ...], line: Line) -> None:
-        """Keep the plan year each money header of a task table names."""
-        if self.group == "E":
-            return
-        for cell in cells:
-            year = header_year(cell)
-            if year is not None:
-                self.header_years.append((year, line.where))
-
-    def plan_year(self) -> int | None:
-        """The year the document plans: its title's, else its headers' (a disagreement is warned)."""
-        found = [self.title_year] if self.title_year else []
-        found += self.header_years
-        if not found:
-            return None
-        year, where = found[0]
-        odd = next(((y, w) for y, w in found if y != year), None)
-        if odd is not None:
-            import warnings
-
-            from ..errors import PortfolioWarning
-
-            warnings.warn(
-                f"{self.file}: the document plans {year} ({where}) but {odd[1]} names {odd[0]}; "
-                f"planning {year}",
-                PortfolioWarning,
-                stacklevel=4,
-            )
-        return year
-
-    def read_header(self, cells: tuple[str, ...], line: Line) -> None:
-        self.headers_seen += 1
-        self.note_years(cells, line)
-
-        self.header_width = _width(cells)
-        columns = self.set_header([column_of(cell) for cell in cells])
-        if self.twice:
-            raise self.error(f"the header row names the column {self.twice[0]} twice", line.where)
-        if self.missing_columns(columns):
-            # perhaps a header over two rows (a merged "Kinh phí" above its columns)
-            self.pending = (cells, line)
-            self.columns = {}
-            return
-        self.columns = columns
-
-    def finish_header(self, cells: tuple[str, ...], line: Line) -> None:
-        """Complete a header row from the row under it, or report what it lacks."""
-        assert self.pending is not None
-        top, top_line = self.pending
-        self.pending = None
-        below = [column_of(c) for c in cells]
-        continues = not line.heading and (not cells or not cells[0] or below[0] == "number")
-        if continues:
-            self.note_years(cells, line)
-        names = [column_of(c) for c in top]
-        if continues and any(below[1:]):
-            self.header_width = max(self.header_width, _width(cells))
-            width = max(len(names), len(below))
-            names = [
-                (below[i] if i < len(below) else None) or (names[i] if i < len(names) else None)
-                for i in range(width)
-            ]
-        columns = self.set_header(names)
-        if self.twice:
-            raise self.error(f"the header row names the column {self.twice[0]} twice", top_line.where)
-        missing = self.missing_columns(columns)
-        if missing:
-            found = ", ".join(repr(c) for c in top if c) or "nothing"
-            raise self.error(
-                f"header row lacks the column(s) {', '.join(missing)} (it has {found})",
-                top_line.where,
-            )
-        self.columns = columns
 
     def read_label_row(self, cells: tuple[str, ...], line: Line) -> None:
         label = self.cell(cells, "name")
@@ -384,7 +213,7 @@ class _Parser:
     ) -> None:
         assert self.group is not None
         for column in MONEY_COLUMNS:
-            if column not in self.columns:
+            if column not in self.table.columns:
                 continue
             raw = self.cell(cells, column)
             value = self.money(cells, column, line, agency or f"TỔNG {self.group}")
@@ -462,7 +291,7 @@ class _Parser:
             return
         # In section E, C's request sits under "Nhu cầu kinh phí", which the task
         # tables call "approved"; both columns of E map to approved.
-        for index, header_column in self.header:
+        for index, header_column in self.table.header:
             if header_column not in MONEY_COLUMNS or index >= len(cells):
                 continue
             raw = cells[index]
@@ -505,12 +334,12 @@ def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> Task
     parser = _Parser(file)
     for line in lines:
         parser.feed(line)
-    if parser.pending is not None:
-        parser.finish_header((), Line((), "the end of the file", heading=True))
+    if parser.table.pending is not None:
+        parser.table.finish((), Line((), "the end of the file", heading=True), parser.group)
     if not parser.tasks:
         if not parser.heading_where:
             found = "no group heading such as 'A. CÁC NHIỆM VỤ … (14 nhiệm vụ)'"
-        elif not parser.headers_seen:
+        elif not parser.table.seen:
             found = "group headings but no header row (TT | Tên nhiệm vụ | …) after them"
         else:
             found = "group headings and header rows but no numbered task row"
@@ -533,7 +362,7 @@ def parse_layout(lines: Iterable[Line], *, file: str, context: str = "") -> Task
         source=file,
         stated=tuple(parser.stated),
         members=members,
-        plan_year=parser.plan_year(),
+        plan_year=parser.table.plan_year(),
     )
     check_document(tasks)
     wrong = continuing_starts(tasks, parser.seen)

@@ -15,7 +15,8 @@ from pathlib import Path
 from ..tasks import TaskList
 from ._files import read_text
 from .cells import clean_cell
-from .layout import Line, parse_layout
+from .layout import parse_layout
+from .lines import Line
 
 __all__ = ["appendix_lines", "read_text_layout"]
 

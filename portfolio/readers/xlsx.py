@@ -29,7 +29,8 @@ from ..input_files import check_input
 from ..tasks import TaskList
 from ._files import BROKEN_PACKAGE as _BROKEN
 from .cells import clean_cell, fold, heading_group
-from .layout import Line, parse_layout
+from .layout import parse_layout
+from .lines import Line
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
