@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError
 from .money import MAX_AMOUNT
+from .periods import parse_period
 from .pillars import CATEGORIES, PILLARS, UNCLASSIFIED, category_name, pillar_name
+from .stated import StatedTotal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,59 +65,6 @@ CLASSIFICATION_COLUMNS = ("pillar", "category", "pillar_reason")
 FundingSource = Literal["recurrent", "investment"]
 
 _ID = re.compile(r"^[A-D][1-9]\d*$")
-_LEASE = re.compile(r"thuê\s+dịch\s+vụ\s+0*(\d+)\s+năm", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(\d{4,})(?!\d)")
-# "2O24" (letter O), "202l": a word of digits and letters that is probably a mistyped year
-_LETTER_YEAR = re.compile(r"(?<!\w)(?=(?:\w*\d){2})(?=\w*[^\W\d_])\w{4,6}(?!\w)")
-
-
-def parse_period(period: str) -> tuple[int, int, int | None]:
-    """Read a "Thời gian thực hiện" cell: start year, end year, lease years.
-
-    Parameters
-    ----------
-    period
-        The cell as written: ``"2023 - 2024"``, ``"Năm 2024"``,
-        ``"Thuê dịch vụ 05 năm (gói phần mềm, 2022-2026)"``.
-
-    Returns
-    -------
-    tuple
-        ``(start_year, end_year, lease_years)``; ``lease_years`` is ``None`` unless
-        the cell says "Thuê dịch vụ NN năm".
-
-    Raises
-    ------
-    ValueError
-        If the cell holds no year, more than two years, a year that is not
-        four digits, or a year with a letter among its digits (``2O24``).
-
-    Examples
-    --------
-    >>> parse_period("Thuê dịch vụ 03 năm (2023- 2026)")
-    (2023, 2026, 3)
-    >>> parse_period("Năm 2024")
-    (2024, 2024, None)
-    """
-    text = " ".join(period.split())
-    lease_match = _LEASE.search(text)
-    lease = int(lease_match.group(1)) if lease_match else None
-    scan = text[lease_match.end() :] if lease_match else text
-    odd = _LETTER_YEAR.search(scan)
-    if odd:
-        raise ValueError(
-            f"expected a four-digit year, got {odd.group(0)!r} (a letter among the digits) in {period!r}"
-        )
-    years = _YEAR.findall(scan)
-    if not years:
-        raise ValueError(f"expected a year or a range like 2023-2024, got {period!r}")
-    if len(years) > 2:
-        raise ValueError(f"expected at most two years, got {period!r}")
-    for year in years:
-        if len(year) != 4:
-            raise ValueError(f"expected a four-digit year, got {year!r} in {period!r}")
-    start, end = int(years[0]), int(years[-1])
-    return start, end, lease
 
 
 class _FieldError(ValueError):
@@ -298,41 +247,6 @@ def make_task(
         if fields and name in fields:
             name = fields[name]
         raise InputError(message, file=file, row=row, field=name) from None
-
-
-@dataclass(frozen=True)
-class StatedTotal:
-    """A subtotal as the document states it (an agency row, a TỔNG row, section E).
-
-    Attributes
-    ----------
-    scope
-        ``"agency"``, ``"group"`` or ``"summary"`` (section E).
-    group
-        The task group the figure totals.
-    agency
-        The agency, for ``scope == "agency"``; ``None`` otherwise.
-    column
-        The tidy column name (``approved``, ``spent_before``, ``carried_over``, ``planned``).
-    stated
-        The figure as written, in million VND (``None`` for an empty cell).
-    decimals
-        Digits the document shows after the decimal comma (for the rounding test).
-    position
-        Document order of the agency row within its group (0, 1, ...), to tell
-        two rows of the same agency apart.
-    where
-        Where the figure stands (``"line 431"``).
-    """
-
-    scope: Literal["agency", "group", "summary"]
-    group: str
-    agency: str | None
-    column: str
-    stated: float | None
-    decimals: int
-    position: int
-    where: str
 
 
 @dataclass(frozen=True)
