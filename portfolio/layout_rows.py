@@ -19,13 +19,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Literal
 
-import numpy as np
-
-from .money import format_vnd, largest_remainder_round
-from .tasks import GROUP_TITLES, GROUPS, StatedTotal, Task
+from .layout_cells import ratio_cell, roman_numeral, round_units, sum_units, units_cell, vnd_text
+from .layout_headers import (
+    SUMMARY_TITLE,
+    TITLE_LINES,
+    UNIT_LINE,
+    group_title,
+    money_headers,
+    optional_headers,
+    title_lines,
+)
+from .money import format_vnd
+from .tasks import GROUPS, StatedTotal, Task
 
 __all__ = [
     "SUMMARY_TITLE",
@@ -53,50 +60,6 @@ RowKind = Literal[
     "summary",
 ]
 
-UNIT_LINE = "Đơn vị tính: Triệu đồng"
-SUMMARY_TITLE = "TỔNG HỢP CÁC NHÓM NHIỆM VỤ CHUYỂN ĐỔI SỐ"
-
-
-def title_lines(year: int = 2024) -> tuple[str, str]:
-    """The appendix's title for a plan year: ``("Phụ lục 2", "DANH MỤC … THỰC HIỆN NĂM 2025")``."""
-    return ("Phụ lục 2", f"DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ THỰC HIỆN NĂM {year}")
-
-
-def money_headers(year: int = 2024) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The money columns of each group's table, with the header text the document uses for ``year``."""
-    planned = f"Dự kiến phân bổ kinh phí năm {year}"
-    return {
-        "A": (("approved", "Dự toán được duyệt"), ("planned", planned)),
-        "B": (
-            ("approved", "Dự toán được duyệt"),
-            ("spent_before", f"Kinh phí đã sử dụng năm {year - 1}"),
-            ("carried_over", f"Chuyển nguồn từ {year - 1} sang {year}"),
-            ("planned", f"{planned} (đợt 1)"),
-        ),
-        "C": (("approved", "Nhu cầu kinh phí"), ("planned", f"{planned} (đợt 1)")),
-        "D": (("approved", "Dự toán"), ("spent_before", "Đã phân bổ, thực hiện"), ("planned", planned)),
-    }
-
-
-def optional_headers(year: int = 2024) -> dict[str, str]:
-    """Columns a group's table lacks in the document, shown only if a task needs them."""
-    return {
-        "spent_before": f"Kinh phí đã sử dụng năm {year - 1}",
-        "carried_over": f"Chuyển nguồn từ {year - 1} sang {year}",
-    }
-
-
-def group_title(group: str, year: int = 2024) -> str:
-    """A group's heading words for a plan year (group B names the year before and the year)."""
-    if group == "B":
-        return f"Các nhiệm vụ chuyển tiếp từ năm {year - 1} sang năm {year}"
-    return GROUP_TITLES[group]
-
-
-TITLE_LINES = title_lines(2024)
-# The money columns of each group's table, with the header text the document uses.
-_MONEY_HEADERS = money_headers(2024)
-_OPTIONAL_HEADERS = optional_headers(2024)
 _ORDER = ("approved", "spent_before", "carried_over", "planned")
 _RATIO_HEADER = "Tỷ lệ bố trí vốn"
 _SUBHEADINGS = {False: "Nhiệm vụ chuyển tiếp", True: "Nhiệm vụ đề xuất mới"}
@@ -149,71 +112,6 @@ class LayoutRow:
         return self.kind in {"heading", "header", "agency", "subheading", "total", "summary_header"}
 
 
-def vnd_text(value: float) -> str:
-    """Shortest Vietnamese text of an amount: ``1.158.731``, ``329,7``, ``-`` for zero.
-
-    Examples
-    --------
-    >>> vnd_text(1158731.0), vnd_text(329.7), vnd_text(102.75), vnd_text(0.0)
-    ('1.158.731', '329,7', '102,75', '-')
-    """
-    if value == 0:
-        return "-"
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return format_vnd(value, places)
-
-
-def _units_cell(units: int | None, decimals: int, number_style: str) -> object:
-    if units is None:
-        return ""
-    if number_style == "numeric":
-        return units / 10**decimals if decimals else float(units)
-    if units == 0:
-        return "-"
-    text = format_vnd(units / 10**decimals, decimals)
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
-def _ratio_cell(planned: int | None, approved: int | None) -> str:
-    if planned is None or not approved:
-        return ""
-    return format_vnd(100.0 * planned / approved, 1) + "%"
-
-
-def _roman(number: int) -> str:
-    numerals = (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    )  # fmt: skip
-    out = []
-    for value, numeral in numerals:
-        while number >= value:
-            out.append(numeral)
-            number -= value
-    return "".join(out)
-
-
-def _round_units(values: Sequence[float | None], decimals: int) -> list[int | None]:
-    """Largest-remainder rounding of the present values, as integer display units."""
-    present = [(i, float(v)) for i, v in enumerate(values) if v is not None]
-    out: list[int | None] = [None] * len(values)
-    if not present:
-        return out
-    rounded = largest_remainder_round([v for _, v in present], decimals)
-    scale = 10**decimals
-    for (i, _), r in zip(present, np.rint(rounded * scale).tolist(), strict=True):
-        out[i] = int(r)
-    return out
-
-
-def _sum(units: Sequence[int | None]) -> int | None:
-    present = [u for u in units if u is not None]
-    return sum(present) if present else None
-
-
 @dataclass
 class _Column:
     key: str
@@ -233,7 +131,7 @@ def _group_columns(
         if key not in keys and any(getattr(t, key) for t in tasks):
             keys[key] = header
     columns = [
-        _Column(key, keys[key], _round_units([getattr(t, key) for t in tasks], decimals))
+        _Column(key, keys[key], round_units([getattr(t, key) for t in tasks], decimals))
         for key in _ORDER
         if key in keys
     ]
@@ -242,7 +140,7 @@ def _group_columns(
         for task in tasks:
             value = mapping.get(task.id)
             values.append(None if value is None or math.isnan(value) else float(value))
-        columns.append(_Column(f"extra{index}", name, _round_units(values, decimals)))
+        columns.append(_Column(f"extra{index}", name, round_units(values, decimals)))
     return columns
 
 
@@ -313,9 +211,9 @@ def _group_rows(
     index_of = {key: index for index, key in enumerate(keys) if key}
 
     def money(units: dict[str, int | None]) -> tuple[object, ...]:
-        cells = [_units_cell(units[c.key], decimals, number_style) for c in columns]
+        cells = [units_cell(units[c.key], decimals, number_style) for c in columns]
         if ratio:
-            cells.insert(n_money, _ratio_cell(units.get("planned"), units.get("approved")))
+            cells.insert(n_money, ratio_cell(units.get("planned"), units.get("approved")))
         return tuple(cells)
 
     def notes(scope: tuple[object, ...], units: dict[str, int | None]) -> tuple[tuple[int, str], ...]:
@@ -332,12 +230,12 @@ def _group_rows(
     ]
     blank_agency = ("",) if group == "D" else ()
     for position, (label, members) in enumerate(_blocks(group, tasks)):
-        numeral = _roman(position + 1)
+        numeral = roman_numeral(position + 1)
         if group == "D":
             empty = ("",) * (len(headers) - 2)
             rows.append(LayoutRow("subheading", (numeral, label, *empty), group))
         else:
-            subtotal = {c.key: _sum([c.units[i] for i in members]) for c in columns}
+            subtotal = {c.key: sum_units([c.units[i] for i in members]) for c in columns}
             scope = ("agency", group, frozenset(tasks[i].id for i in members) if stated.figures else None)
             cells = (numeral, label, "", *money(subtotal))
             rows.append(LayoutRow("agency", cells, group, notes=notes(scope, subtotal)))
@@ -347,7 +245,7 @@ def _group_rows(
             units = {c.key: c.units[i] for c in columns}
             number = task.id[1:]
             rows.append(LayoutRow("task", (number, task.name, *agency, task.period, *money(units)), group))
-    totals = {c.key: _sum(c.units) for c in columns}
+    totals = {c.key: sum_units(c.units) for c in columns}
     cells = ("", "TỔNG", *blank_agency, "", *money(totals))
     rows.append(LayoutRow("total", cells, group, notes=notes(("group", group), totals)))
     return rows, totals
@@ -379,7 +277,7 @@ def _summary_rows(
         }
         for key in keys:
             sums[key].append(values[key])
-        cells = tuple(_units_cell(values[key], decimals, number_style) for key in keys)
+        cells = tuple(units_cell(values[key], decimals, number_style) for key in keys)
         found = [
             (2 + k, stated.note(("summary", group, tidy.get(key, key)), values[key]))
             for k, key in enumerate(keys)
@@ -387,7 +285,7 @@ def _summary_rows(
         notes = tuple((i, text) for i, text in found if text is not None and values[keys[i - 2]] is not None)
         rows.append(LayoutRow("summary", (str(number), group, *cells, ""), "E", notes=notes))
     label = " + ".join(totals)
-    cells = tuple(_units_cell(_sum(sums[key]), decimals, number_style) for key in keys)
+    cells = tuple(units_cell(sum_units(sums[key]), decimals, number_style) for key in keys)
     rows.append(LayoutRow("total", ("", label, *cells, ""), "E"))
     return rows
 

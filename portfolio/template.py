@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .layout_rows import UNIT_LINE, group_title, money_headers, title_lines
+from .layout_headers import UNIT_LINE, group_title, money_headers, title_lines
 from .tasks import GROUPS
 
 __all__ = ["TEMPLATE_SHEET", "template_agencies", "write_template"]
