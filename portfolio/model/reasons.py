@@ -153,9 +153,7 @@ OPTION_LOWER = (
     LowerReason.LOCK.value,
     LowerReason.COMMITTED.value,
 )
-OPTION_UPPER = tuple(
-    code.value for code in UpperReason if code not in (UpperReason.DEMAND, UpperReason.LOCK)
-)
+OPTION_UPPER = tuple(code.value for code in UpperReason if code not in (UpperReason.DEMAND, UpperReason.LOCK))
 
 
 def label(code: Enum | str, kind: type[Enum], language: str = "en") -> str:
