@@ -136,3 +136,26 @@ def test_compare_baseline_is_the_optimized_default(
     assert main(["compare", "--baseline", str(CUT10)]) == 0
     printed = capsys.readouterr().out
     assert "baseline" in printed and "cut10" in printed
+
+
+@pytest.mark.parametrize(
+    "text", ["recurrent=300.000", "investment=90%", "recurrent=1000,5", "investment=-15%"]
+)
+def test_simulate_reads_an_envelope_as_optimize_does(text: str) -> None:
+    from portfolio.cli.values import budget, budget_spec
+
+    assert budget_spec(text) == budget(text)
+
+
+def test_a_bad_budget_amount_is_the_same_one_line_for_optimize_and_simulate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    said = []
+    for command in ("optimize", "simulate"):
+        with pytest.raises(SystemExit) as caught:
+            main([command, "--budget", "recurrent=fifty"])
+        assert caught.value.code == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert "Traceback" not in "\n".join(err)
+        said.append(err[-1].partition("--budget recurrent:")[2])
+    assert said[0] and said[0] == said[1]

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import PortfolioError
 from .outputs import check_outputs, write_outputs
+from .values import budget_spec, share
 from .whatif import add_run_arguments, run_arguments
 from .words import source_word, tier_word, word
 
@@ -65,42 +66,6 @@ def _w(key: str, lang: str) -> str:
     return vietnamese if lang == "vi" else english
 
 
-def _spec(text: str) -> tuple[str, Any]:
-    """``SOURCE=SPEC`` -> ``(source, value)`` for :func:`portfolio.simulate` (checked there)."""
-    source, sep, value = text.partition("=")
-    source, value = source.strip(), value.strip()
-    if not sep or not source or not value:
-        raise argparse.ArgumentTypeError(
-            f"expected SOURCE=AMOUNT or SOURCE=KIND:PARAMETERS (uniform:300000:600000), got {text!r}"
-        )
-    parts = [p.strip() for p in value.split(":")]
-    if len(parts) == 1:
-        return source, parts[0]
-    kind = parts[0].lower()
-    if kind == "resample":
-        return source, ("resample", [_factor(p) for p in parts[1:]])
-    return source, (parts[0], *parts[1:])
-
-
-def _factor(text: str) -> float | str:
-    """``0,95`` or ``0.95`` as a number; anything else is left for the check to name."""
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        return text
-
-
-def _probability(text: str) -> float:
-    body = text.strip()
-    try:
-        share = (
-            float(body[:-1].replace(",", ".")) / 100 if body.endswith("%") else float(body.replace(",", "."))
-        )
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share like 0.9 or 90%, got {text!r}") from None
-    return share
-
-
 def add_simulate_parser(
     sub: Any, appendix_arg: Callable[[argparse.ArgumentParser], None], out_arg: Callable[..., None]
 ) -> argparse.ArgumentParser:
@@ -117,7 +82,7 @@ def add_simulate_parser(
     sim.add_argument(
         "--budget",
         action="append",
-        type=_spec,
+        type=budget_spec,
         default=[],
         metavar="SOURCE=SPEC",
         help="an envelope's distribution: uniform:LOW:HIGH, normal:MEAN:SD, triangular:LOW:MODE:HIGH "
@@ -133,7 +98,7 @@ def add_simulate_parser(
     )
     sim.add_argument(
         "--min-completion-probability",
-        type=_probability,
+        type=share("0.9 or 90%"),
         metavar="P",
         help="start a new task only if it is completed in at least this share of scenarios (0.9 or 90%%)",
     )

@@ -11,68 +11,16 @@ scenario's option. :func:`run_arguments` returns the arguments of
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PortfolioError
-from ..money import MoneyFormatError, parse_amount
+from .values import amount, budget, number, pair, share
 
 if TYPE_CHECKING:
     from ..tasks import TaskList
 
 __all__ = ["FLAGS", "add_run_arguments", "run_arguments"]
-
-
-def _pair(flag: str, example: str) -> Callable[[str], tuple[str, str]]:
-    def parse(text: str) -> tuple[str, str]:
-        key, sep, value = text.rpartition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise argparse.ArgumentTypeError(f"{flag}: expected {example}, got {text!r}")
-        return key.strip(), value.strip()
-
-    return parse
-
-
-def _amount(flag: str, key: str, text: str) -> float:
-    try:
-        value = parse_amount(text)
-    except MoneyFormatError as exc:
-        raise PortfolioError(f"{flag} {key}: {exc}") from None
-    if value is None:
-        raise PortfolioError(f"{flag} {key}: no amount given")
-    return value
-
-
-def _budget(text: str) -> tuple[str, float | str]:
-    source, value = _pair("--budget", "SOURCE=AMOUNT or SOURCE=-15%")(text)
-    if value.endswith("%"):
-        return source, value
-    try:
-        amount = parse_amount(value)
-    except MoneyFormatError as exc:
-        raise argparse.ArgumentTypeError(f"--budget {source}: {exc}") from None
-    if amount is None:
-        raise argparse.ArgumentTypeError(f"--budget {source}: no amount given")
-    return source, amount
-
-
-def _share(text: str) -> float:
-    """``0.02`` or ``2%``."""
-    body = text.strip()
-    try:
-        if body.endswith("%"):
-            return float(body[:-1].replace(",", ".")) / 100
-        return float(body.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share like 0.02 or 2%, got {text!r}") from None
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
 #: flag -> (option of ``optimize``, how the values combine: "list", "amounts", "numbers", "int", "one")
@@ -96,12 +44,25 @@ FLAGS: dict[str, tuple[str, str]] = {
 }
 
 
+#: the what-ifs given once per value: flag, what it takes (KEY=VALUE is read as a pair), what it does
+_REPEATED = (
+    ("--defer", "ID", "give a task (or agency, group) nothing"),
+    ("--must-fund", "ID", "fund a task (or agency, group) to its full demand"),
+    ("--lock", "ID=AMOUNT", "fix a task's amount, million VND"),
+    ("--cap", "AGENCY=AMOUNT", "most an agency may get in a year"),
+    ("--floor", "AGENCY=AMOUNT", "least an agency gets in a year"),
+    ("--constraint", "EXPR", 'an analyst row, e.g. "C >= 2.000" or "B38 + B36 <= 100000"'),
+    ("--weight", "KEY=W", "priority weight of a task, agency, group or source (weighted rule)"),
+    ("--tier", "KEY=N", "a custom ladder: task, group or kind (lease, annual, continuing, new) -> tier"),
+)
+
+
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
     """The options of one run; a flag given with ``--scenario`` adds to or overrides the scenario's."""
     p.add_argument(
         "--budget",
         action="append",
-        type=_budget,
+        type=budget,
         default=[],
         metavar="SOURCE=AMOUNT",
         help="envelope of a funding source, million VND (recurrent=332401, investment=66.390) or a "
@@ -121,76 +82,23 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenario", type=Path, metavar="FILE", help="the options of a .toml/.json scenario")
     p.add_argument("--name", help="the scenario to run when FILE holds several")
     what = p.add_argument_group("what-ifs (each is an option of optimize; repeat where it makes sense)")
-    pair = "repeat for several"
-    what.add_argument(
-        "--defer",
-        action="append",
-        default=[],
-        metavar="ID",
-        help=f"give a task (or agency, group) nothing; {pair}",
-    )
-    what.add_argument(
-        "--must-fund",
-        action="append",
-        default=[],
-        metavar="ID",
-        help=f"fund a task (or agency, group) to its full demand; {pair}",
-    )
-    what.add_argument(
-        "--lock",
-        action="append",
-        default=[],
-        type=_pair("--lock", "ID=AMOUNT"),
-        metavar="ID=AMOUNT",
-        help=f"fix a task's amount, million VND; {pair}",
-    )
-    what.add_argument(
-        "--cap",
-        action="append",
-        default=[],
-        type=_pair("--cap", "AGENCY=AMOUNT"),
-        metavar="AGENCY=AMOUNT",
-        help=f"most an agency may get in a year; {pair}",
-    )
-    what.add_argument(
-        "--floor",
-        action="append",
-        default=[],
-        type=_pair("--floor", "AGENCY=AMOUNT"),
-        metavar="AGENCY=AMOUNT",
-        help=f"least an agency gets in a year; {pair}",
-    )
-    what.add_argument(
-        "--constraint",
-        action="append",
-        default=[],
-        metavar="EXPR",
-        help=f'an analyst row, e.g. "C >= 2.000" or "B38 + B36 <= 100000"; {pair}',
-    )
-    what.add_argument(
-        "--weight",
-        action="append",
-        default=[],
-        type=_pair("--weight", "KEY=W"),
-        metavar="KEY=W",
-        help=f"priority weight of a task, agency, group or source (weighted rule); {pair}",
-    )
-    what.add_argument(
-        "--tier",
-        action="append",
-        default=[],
-        type=_pair("--tier", "KEY=N"),
-        metavar="KEY=N",
-        help=f"a custom ladder: task, group or kind (lease, annual, continuing, new) -> tier; {pair}",
-    )
+    for flag, metavar, words in _REPEATED:
+        what.add_argument(
+            flag,
+            action="append",
+            default=[],
+            type=pair(flag, metavar) if "=" in metavar else str,
+            metavar=metavar,
+            help=f"{words}; repeat for several",
+        )
     what.add_argument(
         "--seed-share",
-        type=_share,
+        type=share("0.02 or 2%"),
         metavar="S",
         help="least share of its need each new task gets (0.02 or 2%%)",
     )
     what.add_argument(
-        "--pacing", type=_number, metavar="K", help="a task may take up to K times its even-schedule demand"
+        "--pacing", type=number, metavar="K", help="a task may take up to K times its even-schedule demand"
     )
     what.add_argument(
         "--all-or-nothing",
@@ -209,9 +117,9 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
 
 def _values(flag: str, how: str, given: list[tuple[str, str]]) -> dict[str, Any]:
     if how == "amounts":
-        return {key: _amount(f"--{flag.replace('_', '-')}", key, value) for key, value in given}
+        return {key: amount(f"--{flag.replace('_', '-')}", key, value) for key, value in given}
     if how == "numbers":
-        return {key: _amount(f"--{flag}", key, value) for key, value in given}
+        return {key: amount(f"--{flag}", key, value) for key, value in given}
     out: dict[str, Any] = {}
     for key, value in given:
         if not value.strip().isdigit():
