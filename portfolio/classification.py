@@ -151,7 +151,7 @@ def given_classification(record: Mapping[str, str], *, file: str, row: str) -> C
     pillar = pillar_name(pillar_text) if pillar_text else CATEGORY_PILLAR.get(category, UNCLASSIFIED)
     if pillar is None:
         raise InputError(
-            "expected nền tảng, Chính quyền số, Kinh tế số, Xã hội số or chưa phân loại "
+            "expected Nền tảng, Chính quyền số, Kinh tế số, Xã hội số or chưa phân loại "
             f"(or foundations, digital government, digital economy, digital society), got {pillar_text!r}",
             file=file,
             row=row,

@@ -13,7 +13,7 @@ import numpy as np
 
 from .display import percent
 from .money import format_vnd
-from .pillars import PILLARS, UNCLASSIFIED
+from .pillars import FOUNDATIONS, PILLARS, UNCLASSIFIED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +25,7 @@ __all__ = ["PILLAR_TITLE", "pillar_lines", "plot_pillars", "summary_rows"]
 
 PILLAR_TITLE = "Theo trụ cột Nghị quyết 03-NQ/TU (by pillar)"
 _LABELS = {
-    "nền tảng": "nền tảng (foundations)",
+    FOUNDATIONS: "Nền tảng (foundations)",
     "Chính quyền số": "Chính quyền số (digital government)",
     "Kinh tế số": "Kinh tế số (digital economy)",
     "Xã hội số": "Xã hội số (digital society)",

@@ -36,7 +36,9 @@ __all__ = [
     "pillar_name",
 ]
 
-FOUNDATIONS = "nền tảng"
+#: Written with a capital as the three pillars are; a file may write it in any case
+#: (``nền tảng``): names are compared folded (:func:`pillar_name`).
+FOUNDATIONS = "Nền tảng"
 UNCLASSIFIED = "chưa phân loại"
 #: The four pillars in the Resolution's order (foundations first), then the bucket.
 PILLARS = (FOUNDATIONS, "Chính quyền số", "Kinh tế số", "Xã hội số")
@@ -108,7 +110,7 @@ def pillar_name(text: str) -> str | None:
     """The canonical pillar a name designates (Vietnamese or English alias), else ``None``.
 
     >>> pillar_name("Xa hoi so"), pillar_name("FOUNDATIONS"), pillar_name("Sở Y tế")
-    ('Xã hội số', 'nền tảng', None)
+    ('Xã hội số', 'Nền tảng', None)
     """
     return _PILLARS.get(fold(text)) or _PILLARS.get(_plain(text))
 

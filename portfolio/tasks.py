@@ -98,7 +98,7 @@ class Task(BaseModel):
     lease_years
         NN of "Thuê dịch vụ NN năm" (1–5 years, NĐ 73/2019 Đ54), else ``None``.
     pillar
-        The pillar of Nghị quyết 03-NQ/TU the task serves: ``nền tảng``,
+        The pillar of Nghị quyết 03-NQ/TU the task serves: ``Nền tảng``,
         ``Chính quyền số``, ``Kinh tế số``, ``Xã hội số`` or ``chưa phân loại``
         (English aliases such as ``digital economy`` are accepted).
     category

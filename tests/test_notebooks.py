@@ -38,7 +38,7 @@ EXPECTED = {
         "health_weighted  recurrent tier 3 coverage 32,23%",
         "commitments (tier 1) need 70.166,53",
         "tier 3 is fully covered from 513.268,5",
-        "nền tảng        planned 204.193,00 (51,20%), optimized 170.483,74 (42,75%)",
+        "Nền tảng        planned 204.193,00 (51,20%), optimized 170.483,74 (42,75%)",
         "Kinh tế số      planned  51.413,00 (12,89%), optimized  88.029,86 (22,07%)",
         "cut10.xlsx ['A', 'B', 'C', 'D', 'E', 'Tổng hợp', 'Kịch bản', 'Độ nhạy']",
         "plan_3_years.xlsx ['A', 'B', 'C', 'D', 'E', 'Tổng hợp', 'Kế hoạch 3 năm', 'Kịch bản', 'Độ nhạy']",

@@ -19,16 +19,16 @@ from portfolio.pillars import CATEGORY_PILLAR, PILLARS, UNCLASSIFIED
 from portfolio.readers.tidy import csv_text
 
 BUNDLED = {
-    "A1": ("nền tảng", "V Nền tảng số cơ bản", "agency thông tin và truyền thông → V Nền tảng số cơ bản"),
+    "A1": ("Nền tảng", "V Nền tảng số cơ bản", "agency thông tin và truyền thông → V Nền tảng số cơ bản"),
     "A2": ("Xã hội số", "XI Xã hội số", "truyền thanh → XI Xã hội số"),
-    "A3": ("nền tảng", "VII An toàn thông tin mạng", "thông tin trên mạng → VII An toàn thông tin mạng"),
+    "A3": ("Nền tảng", "VII An toàn thông tin mạng", "thông tin trên mạng → VII An toàn thông tin mạng"),
     "A4": ("Xã hội số", "XI Xã hội số", "giáo dục → XI Xã hội số"),
     "A5": ("Xã hội số", "XI Xã hội số", "giáo dục → XI Xã hội số"),
     "A6": ("Xã hội số", "XI Xã hội số", "giáo dục → XI Xã hội số"),
     "A7": ("Chính quyền số", "IX Chính phủ số", "tổng đài → IX Chính phủ số"),
     "A8": ("Chính quyền số", "IX Chính phủ số", "báo cáo → IX Chính phủ số"),
-    "A9": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
-    "A10": ("nền tảng", "VI Dữ liệu số", "dữ liệu → VI Dữ liệu số"),
+    "A9": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "A10": ("Nền tảng", "VI Dữ liệu số", "dữ liệu → VI Dữ liệu số"),
     "A11": ("Xã hội số", "XI Xã hội số", "y tế → XI Xã hội số"),
     "A12": ("Chính quyền số", "IX Chính phủ số", "kỳ họp → IX Chính phủ số"),
     "A13": ("Chính quyền số", "IX Chính phủ số", "kỳ họp → IX Chính phủ số"),
@@ -42,45 +42,45 @@ BUNDLED = {
     "B7": ("Chính quyền số", "IX Chính phủ số", "văn bản → IX Chính phủ số"),
     "B8": ("Chính quyền số", "IX Chính phủ số", "chỉ đạo điều hành → IX Chính phủ số"),
     "B9": ("Chính quyền số", "IX Chính phủ số", "hộ tịch → IX Chính phủ số"),
-    "B10": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B10": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
     "B11": ("Chính quyền số", "IX Chính phủ số", "số hóa → IX Chính phủ số"),
-    "B12": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B12": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
     "B13": ("Chính quyền số", "IX Chính phủ số", "lưu trữ → IX Chính phủ số"),
     "B14": ("Kinh tế số", "X Kinh tế số", "du lịch → X Kinh tế số"),
     "B15": ("Kinh tế số", "X Kinh tế số", "du lịch → X Kinh tế số"),
     "B16": ("Kinh tế số", "X Kinh tế số", "logistics → X Kinh tế số"),
     "B17": ("Kinh tế số", "X Kinh tế số", "lưới điện → X Kinh tế số"),
-    "B18": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
-    "B19": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
-    "B20": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B18": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B19": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B20": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
     "B21": ("Chính quyền số", "IX Chính phủ số", "thanh tra → IX Chính phủ số"),
     "B22": ("Kinh tế số", "X Kinh tế số", "nông nghiệp → X Kinh tế số"),
     "B23": ("Kinh tế số", "X Kinh tế số", "đa dạng sinh học → X Kinh tế số"),
     "B24": ("Kinh tế số", "X Kinh tế số", "du lịch → X Kinh tế số"),
-    "B25": ("nền tảng", "V Nền tảng số cơ bản", "trí tuệ nhân tạo → V Nền tảng số cơ bản"),
-    "B26": ("nền tảng", "II Hạ tầng số", "hạ tầng → II Hạ tầng số"),
-    "B27": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B25": ("Nền tảng", "V Nền tảng số cơ bản", "trí tuệ nhân tạo → V Nền tảng số cơ bản"),
+    "B26": ("Nền tảng", "II Hạ tầng số", "hạ tầng → II Hạ tầng số"),
+    "B27": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
     "B28": ("Xã hội số", "XI Xã hội số", "khám chữa bệnh → XI Xã hội số"),
     "B29": ("Xã hội số", "XI Xã hội số", "an toàn thực phẩm → XI Xã hội số"),
     "B30": ("Chính quyền số", "IX Chính phủ số", "nghị quyết → IX Chính phủ số"),
-    "B31": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B31": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
     "B32": ("Chính quyền số", "IX Chính phủ số", "lưu trữ → IX Chính phủ số"),
     "B33": ("Chính quyền số", "IX Chính phủ số", "cổng thông tin điện tử → IX Chính phủ số"),
-    "B34": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
-    "B35": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu quốc gia → VI Dữ liệu số"),
+    "B34": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "B35": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu quốc gia → VI Dữ liệu số"),
     "B36": ("Kinh tế số", "X Kinh tế số", "thông tin môi trường → X Kinh tế số"),
-    "B37": ("nền tảng", "VI Dữ liệu số", "nền địa lý quốc gia → VI Dữ liệu số"),
-    "B38": ("nền tảng", "VI Dữ liệu số", "đất đai → VI Dữ liệu số"),
+    "B37": ("Nền tảng", "VI Dữ liệu số", "nền địa lý quốc gia → VI Dữ liệu số"),
+    "B38": ("Nền tảng", "VI Dữ liệu số", "đất đai → VI Dữ liệu số"),
     "B39": ("Chính quyền số", "IX Chính phủ số", "nghị quyết → IX Chính phủ số"),
     "C1": ("Chính quyền số", "IX Chính phủ số", "giám sát điều hành → IX Chính phủ số"),
-    "C2": ("nền tảng", "II Hạ tầng số", "hạ tầng → II Hạ tầng số"),
+    "C2": ("Nền tảng", "II Hạ tầng số", "hạ tầng → II Hạ tầng số"),
     "C3": ("Chính quyền số", "IX Chính phủ số", "cơ quan nhà nước → IX Chính phủ số"),
     "C4": ("Xã hội số", "XI Xã hội số", "thông tin nguồn → XI Xã hội số"),
-    "C5": ("nền tảng", "VI Dữ liệu số", "nền địa lý quốc gia → VI Dữ liệu số"),
-    "C6": ("nền tảng", "VI Dữ liệu số", "đất đai → VI Dữ liệu số"),
+    "C5": ("Nền tảng", "VI Dữ liệu số", "nền địa lý quốc gia → VI Dữ liệu số"),
+    "C6": ("Nền tảng", "VI Dữ liệu số", "đất đai → VI Dữ liệu số"),
     "C7": ("Xã hội số", "XI Xã hội số", "bản đồ số → XI Xã hội số"),
-    "C8": ("nền tảng", "IV Nhận thức số", "bản tin → IV Nhận thức số"),
-    "C9": ("nền tảng", "IV Nhận thức số", "truyền thông → IV Nhận thức số"),
+    "C8": ("Nền tảng", "IV Nhận thức số", "bản tin → IV Nhận thức số"),
+    "C9": ("Nền tảng", "IV Nhận thức số", "truyền thông → IV Nhận thức số"),
     "C10": ("Xã hội số", "XI Xã hội số", "đại học → XI Xã hội số"),
     "C11": ("Kinh tế số", "X Kinh tế số", "doanh nghiệp → X Kinh tế số"),
     "C12": ("Xã hội số", "XI Xã hội số", "bản đồ số → XI Xã hội số"),
@@ -102,8 +102,8 @@ BUNDLED = {
     "C20": ("Kinh tế số", "X Kinh tế số", "tiêu chuẩn đo lường → X Kinh tế số"),
     "C21": ("Kinh tế số", "X Kinh tế số", "giao dịch công nghệ → X Kinh tế số"),
     "C22": ("Xã hội số", "XI Xã hội số", "tòa soạn → XI Xã hội số"),
-    "C23": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
-    "C24": ("nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu quốc gia → VI Dữ liệu số"),
+    "C23": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu → VI Dữ liệu số"),
+    "C24": ("Nền tảng", "VI Dữ liệu số", "cơ sở dữ liệu quốc gia → VI Dữ liệu số"),
     "D1": ("Chính quyền số", "IX Chính phủ số", "chính quyền số → IX Chính phủ số"),
     "D2": (
         "Chính quyền số",
@@ -111,7 +111,7 @@ BUNDLED = {
         "hand check: IT of the Party and Front agencies (KH III.8.1, 8.3)",
     ),
     "D3": ("Xã hội số", "XI Xã hội số", "phát thanh → XI Xã hội số"),
-    "D4": ("nền tảng", "III Nhân lực số", "đào tạo nhân lực → III Nhân lực số"),
+    "D4": ("Nền tảng", "III Nhân lực số", "đào tạo nhân lực → III Nhân lực số"),
 }
 
 
@@ -126,7 +126,7 @@ def test_the_document_by_pillar(tasks: pf.TaskList) -> None:
     # docs/pillars.md: the document's Dự kiến phân bổ 2024 per pillar, 398.791 in all
     planned = tasks.frame.groupby("pillar")["planned"].sum()
     assert planned.to_dict() == {
-        "nền tảng": 204193,
+        "Nền tảng": 204193,
         "Chính quyền số": 98800,
         "Kinh tế số": 51413,
         "Xã hội số": 44385,
@@ -240,7 +240,7 @@ def test_a_bad_pillar_cell_in_the_appendix_is_an_input_error(tmp_path: Path) -> 
     lines[1] = ",".join(cells)
     path = tmp_path / "bad.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match="expected nền tảng, Chính quyền số") as info:
+    with pytest.raises(InputError, match="expected Nền tảng, Chính quyền số") as info:
         pf.read_appendix(path)
     assert (info.value.row, info.value.field) == ("A1 (line 2)", "pillar")
 
@@ -279,7 +279,7 @@ def test_a_new_appendix_warns_once_and_buckets_the_unknown(tmp_path: Path) -> No
     with warnings.catch_warnings():
         warnings.simplefilter("error", PortfolioWarning)
         placed = pf.read_appendix(path, pillars=pillars)
-    assert [t.pillar for t in placed] == ["Xã hội số", "Chính quyền số", "nền tảng", "Kinh tế số"]
+    assert [t.pillar for t in placed] == ["Xã hội số", "Chính quyền số", "Nền tảng", "Kinh tế số"]
     # written out and read back, the unplaced tasks are still unplaced, and said so once
     back = tmp_path / "back.csv"
     back.write_text(csv_text(tasks), encoding="utf-8")
@@ -319,7 +319,7 @@ def test_by_pillar_sums_to_the_totals(tasks: pf.TaskList, options: dict[str, obj
 
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-PILLAR_NAMES = st.sampled_from(["nền tảng", "Chính quyền số", "Kinh tế số", "Xã hội số"])
+PILLAR_NAMES = st.sampled_from(PILLARS)
 
 
 @st.composite
@@ -561,11 +561,56 @@ def test_a_scenario_file_weights_floors_and_caps_by_pillar(capsys: pytest.Captur
 
     path = ROOT / "examples" / "scenarios" / "priority_pillars.toml"
     weighted, floored = pf.load_scenarios(path, pf.read_appendix())
-    assert weighted.weights == {"Kinh tế số": 2.0} and floored.agency_caps == {"nền tảng": 165000.0}
+    assert weighted.weights == {"Kinh tế số": 2.0} and floored.agency_caps == {"Nền tảng": 165000.0}
     table = floored.run().by_pillar()
     assert table.loc["Xã hội số", "allocated"] == pytest.approx(40000, abs=0.01)
-    assert table.loc["nền tảng", "allocated"] == pytest.approx(165000, abs=0.01)
+    assert table.loc["Nền tảng", "allocated"] == pytest.approx(165000, abs=0.01)
     assert table["allocated"].sum() == pytest.approx(398791, abs=0.01)
     assert main(["optimize", "--scenario", str(path), "--name", "society_floor"]) == 0
     society = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Xã hội số"))
     assert society.split()[-3:] == ["44.385", "40.000", "-4.385"]
+
+
+def test_the_foundations_are_shown_with_a_capital_like_the_other_pillars(
+    tasks: pf.TaskList, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nền tảng beside Chính quyền số, Kinh tế số, Xã hội số: the table, the workbook, the chart, compare."""
+    import matplotlib
+    import openpyxl
+
+    matplotlib.use("Agg")
+    from portfolio.cli import main
+    from portfolio.export import allocation_to_excel
+    from portfolio.pillar_views import PILLAR_TITLE, plot_pillars
+
+    shown = ["Nền tảng (foundations)", "Chính quyền số (digital government)"]
+    shown += ["Kinh tế số (digital economy)", "Xã hội số (digital society)"]
+    assert main(["show"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(printed) if line.startswith("pillar"))
+    assert [line[:38].rstrip() for line in printed[start + 1 : start + 5]] == shown
+    assert "nền tảng" not in "\n".join(printed)
+
+    allocation = pf.optimize(tasks)
+    path = tmp_path / "a.xlsx"
+    allocation_to_excel(allocation, path)
+    rows = [
+        list(r) for r in openpyxl.load_workbook(path, read_only=True)["Tổng hợp"].iter_rows(values_only=True)
+    ]
+    start = next(i for i, row in enumerate(rows) if row[0] == PILLAR_TITLE)
+    assert [row[0] for row in rows[start + 2 : start + 6]] == shown
+
+    ax = plot_pillars(allocation)
+    assert [label.get_text() for label in ax.get_yticklabels()] == shown
+
+    compared = pf.compare([pf.Scenario(name="plan")], tasks)
+    assert list(compared.per_pillar.index[:4]) == [name.split(" (")[0] for name in shown]
+    assert list(allocation.by_pillar().index) == ["Nền tảng", "Chính quyền số", "Kinh tế số", "Xã hội số"]
+
+
+def test_a_file_may_write_the_foundations_in_any_case(tmp_path: Path) -> None:
+    lines = csv_text(pf.read_appendix()).splitlines()
+    assert sum(",Nền tảng," in line for line in lines) == 25  # as the bundled appendix stores it
+    path = tmp_path / "lower.csv"
+    path.write_text("\n".join(lines).replace(",Nền tảng,", ",nền tảng,") + "\n", encoding="utf-8")
+    assert [t.pillar for t in pf.read_appendix(path)] == [t.pillar for t in pf.read_appendix()]
