@@ -15,7 +15,10 @@ Heavy modules (pandas, the solvers, matplotlib) load on first use, so
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# ``typing`` is not loaded at start-up: the command (``portfolio.__main__``) imports this
+# package before it can catch a Ctrl-C, so the package imports only what Python has loaded
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -57,6 +60,8 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
     from .agencies import add_aliases, agency_merges
     from .classification import classify
     from .demand import derive

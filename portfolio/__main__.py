@@ -1,4 +1,11 @@
-"""``python -m portfolio``: the same as the ``portfolio`` command.
+"""The ``portfolio`` command's entry point (:func:`run`), also run by ``python -m portfolio``.
+
+A Ctrl-C is one line and exit status 130 from the first line of the package's own
+code: :func:`run` imports the command line inside a ``try``, so an interrupt while
+:mod:`portfolio.cli` is imported (before :func:`portfolio.cli.main`, which handles
+every later one, is entered) is caught here. The package itself imports nothing
+Python has not loaded at start-up, so the moments before :func:`run` are a few
+statements. This module imports only ``os`` and ``sys``, both loaded at start-up.
 
 An interrupted run (exit status 130) leaves through ``os._exit`` once its line is
 written: run by ``python -m``, CPython ends a run in which a KeyboardInterrupt
@@ -9,14 +16,38 @@ once escaped code that a library ran through the C API (its
 the run has put back its outputs and written its line.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 
-from .cli import main
+TYPE_CHECKING = False  # ``typing`` is not loaded at start-up
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import NoReturn
 
-status = main()
-if status == 130:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(130)
-sys.exit(status)
+__all__ = ["run"]
+
+
+def run() -> NoReturn:
+    """Run the command line on ``sys.argv`` and exit with its status (130 on Ctrl-C)."""
+    try:
+        from .cli import main
+    except KeyboardInterrupt:
+        if "--debug" in sys.argv[1:]:
+            raise
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot cut the line short
+        print("portfolio: interrupted", file=sys.stderr)  # the line main() gives
+        status = 130
+    else:
+        status = main()
+    if status == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    run()

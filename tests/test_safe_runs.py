@@ -360,6 +360,59 @@ def test_ctrl_c_while_importing_the_commands_exits_130_with_one_line(
     assert _one_error(capsys) == "portfolio: interrupted"
 
 
+_INTERRUPT_ON_IMPORT = """
+import sys
+
+class Interrupting:  # a Ctrl-C while the command line is imported, before main() runs
+    def find_spec(self, name, *args):
+        if name == "portfolio.cli":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, Interrupting())
+"""
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "from portfolio.__main__ import run\nrun()",  # the ``portfolio`` command's script
+        "import runpy\nrunpy.run_module('portfolio', run_name='__main__', alter_sys=True)",  # python -m
+    ],
+    ids=["command", "python -m"],
+)
+def test_ctrl_c_before_main_is_entered_exits_130_with_one_line(start: str) -> None:
+    command = [sys.executable, "-c", _INTERRUPT_ON_IMPORT + start, "show"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "portfolio: interrupted\n")
+
+
+def test_ctrl_c_before_main_with_debug_shows_the_traceback() -> None:
+    start = "from portfolio.__main__ import run\nrun()"
+    done = subprocess.run(
+        [sys.executable, "-c", _INTERRUPT_ON_IMPORT + start, "show", "--debug"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 130 and "Traceback" in done.stderr and "KeyboardInterrupt" in done.stderr
+
+
+def test_the_command_entry_imports_nothing_python_has_not_loaded_before_it_can_catch_ctrl_c() -> None:
+    """Before ``run()`` can catch a Ctrl-C only the package and its entry module are imported."""
+    script = "import sys\nbefore = set(sys.modules)\nimport portfolio.__main__\n"
+    script += "print(sorted(set(sys.modules) - before))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['portfolio', 'portfolio.__main__']"
+
+
+def test_the_installed_command_starts_at_the_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    (command,) = [e for e in entry_points(group="console_scripts") if e.name == "portfolio"]
+    assert command.value == "portfolio.__main__:run"
+
+
 def _catches_sigint(pid: int) -> bool:
     """Whether the process has its SIGINT handler (Python's) installed yet."""
     with open(f"/proc/{pid}/status", encoding="ascii") as status:

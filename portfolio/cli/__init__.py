@@ -8,13 +8,18 @@ what-if flags of ``optimize``, ``explain`` and ``frontier`` are the options of
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Sequence
 
 __all__ = ["main"]
 
+TYPE_CHECKING = False  # ``typing`` is not loaded yet (see ``portfolio.__main__``)
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Sequence
+
 # Nothing heavy is imported before main() runs: a Ctrl-C while the commands are imported
-# (numpy, pandas) lands inside main() and is one line like any other.
+# (numpy, pandas) lands inside main() and is one line like any other; one while this
+# module is imported, in the command's entry point (``portfolio.__main__.run``).
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,8 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     Afterwards it stops the run at once; an error raised because of it (whatever its
     type) still gives the one line and 130.
     """
-    import signal
-
     arguments = list(sys.argv[1:] if argv is None else argv)
     stopped: list[int] = []
 
