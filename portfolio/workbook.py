@@ -264,35 +264,58 @@ def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> 
     notes: dict[int, list[tuple[int, str]]] = {}
     for (row, column), text in sorted(spec.comments.items()):
         notes.setdefault(row, []).append((column, text))
-    wrapping = sorted(wrapped)
+    # per wrapped column, the characters of one line (as _lines counts them), found once
+    per_line = [(column, max(1.0, widths.get(column, 8.43) - 1.5)) for column in sorted(wrapped)]
     write_number, write_string = sheet.write_number, sheet.write_string
-    # per style, made once: the money formats by places, the text formats (plain, wrapped)
+    write_formula, write_blank = sheet.write_formula, sheet.write_blank
+    # per style, made once: the money formats by places, the text format of each column
     money: dict[str, list[Format]] = {}
-    texts: dict[str, tuple[Format, Format]] = {}
+    texts: dict[str, tuple[Format, list[Format]]] = {}
+    most = max((len(cells) for _, cells in spec.rows), default=0)
     for number, (style, cells) in enumerate(spec.rows):
         table = style in _TABLE
         if table:
-            columns = range(len(cells)) if style == "header" else wrapping
-            lines = _lines(cells, widths, columns)
+            if style == "header":
+                lines = _lines(cells, widths, range(len(cells)))
+            else:  # _lines over the wrapped columns, inline: one call per row of 100.000
+                lines, size = 1, len(cells)
+                for column, characters in per_line:
+                    if column < size and isinstance(wrapped_text := cells[column], str):
+                        lines = max(lines, math.ceil(len(wrapped_text) * _GLYPH / characters))
             if lines > 1:  # set before the row is written: constant memory writes rows in order
                 sheet.set_row(number, _LINE_HEIGHT * lines)
         if style not in money:
             money[style] = [formats.get(style, code) for code in _MONEY_CODES]
-            texts[style] = (formats.get(style), formats.get(style, None, True))
-        by_places, (plain, wrap) = money[style], texts[style]
+            plain, wrap = formats.get(style), formats.get(style, None, True)
+            texts[style] = (plain, [wrap if table and c in wrapped else plain for c in range(most)])
+        by_places, (plain, by_column) = money[style], texts[style]
         for column, value in enumerate(cells):
             kind = type(value)
-            if kind is float:  # the bulk of a large workbook: amounts and text, no dispatch
+            # the bulk of a large workbook (amounts, text, formulas with amounts, blanks): no dispatch
+            if kind is float:
                 if value.is_integer():  # type: ignore[union-attr]
                     write_number(number, column, value, by_places[0])
                     continue
                 if math.isfinite(value):  # type: ignore[arg-type]
                     write_number(number, column, value, by_places[_places(value)])  # type: ignore[arg-type]
                     continue
-            elif kind is str and value and value.isprintable() and value[0] not in _FORMULA_START:  # type: ignore[index, union-attr]
-                if len(value) <= _MAX_TEXT:  # type: ignore[arg-type]
-                    write_string(number, column, value, wrap if table and column in wrapped else plain)
+            elif kind is str:
+                if value and value.isprintable() and value[0] not in _FORMULA_START:  # type: ignore[index, union-attr]
+                    if len(value) <= _MAX_TEXT:  # type: ignore[arg-type]
+                        write_string(number, column, value, by_column[column])
+                        continue
+                elif not value:
+                    if table:
+                        write_blank(number, column, None, plain)
                     continue
+            elif value is None:
+                if table:
+                    write_blank(number, column, None, plain)
+                continue
+            elif kind is Formula and type(result := value.value) is float:  # type: ignore[union-attr]
+                result = round(result, 9) + 0.0  # a sum of cents: drop the binary noise (-7,3e-12)
+                write_formula(number, column, value.text, by_places[_places(result)], result)  # type: ignore[union-attr]
+                continue
             _put(sheet, formats, number, column, value, style, table and column in wrapped)
         for column, note in notes.get(number, ()):  # constant memory: a row cannot be revisited
             sheet.write_comment(number, column, ILLEGAL.sub("", note), {"x_scale": 2.5, "y_scale": 1.5})
