@@ -212,7 +212,10 @@ def format_amount(value: float) -> str:
     ('48.201', '548,33', '3.059,25', '2,5')
     """
     if abs(value - round(value)) < 0.005:
-        return format_vnd(round(value), 0)
+        whole = int(round(value))
+        if abs(whole) < 2**53:  # what format_vnd(whole) writes, without its Decimal (most amounts)
+            return ("-" if whole < 0 else "") + f"{abs(whole):,}".replace(",", ".")
+        return format_vnd(whole, 0)
     return format_vnd(value, 2).rstrip("0").rstrip(",")
 
 
