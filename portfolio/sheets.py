@@ -14,7 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Cell", "Formula", "Percent", "Sheet", "Style", "cell_ref", "sheet_title", "sum_formula"]
+__all__ = [
+    "Cell",
+    "Formula",
+    "Percent",
+    "Sheet",
+    "Style",
+    "cell_ref",
+    "column_letters",
+    "sheet_title",
+    "sum_formula",
+]
 
 Style = Literal["title", "heading", "note", "plain", "header", "body", "subtotal", "total"]
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters no worksheet holds
@@ -90,7 +100,8 @@ class Sheet:
 
 
 @functools.cache
-def _column_name(column: int) -> str:
+def column_letters(column: int) -> str:
+    """The letters of a 0-based column (``column_letters(27) == "AB"``)."""
     name = ""
     column += 1
     while column:
@@ -107,7 +118,7 @@ def cell_ref(row: int, column: int, sheet: str | None = None) -> str:
     >>> cell_ref(6, 4), cell_ref(0, 27), cell_ref(3, 0, "Phụ lục 2"), cell_ref(3, 0, "A")
     ('E7', 'AB1', "'Phụ lục 2'!A4", 'A!A4')
     """
-    ref = f"{_column_name(column)}{row + 1}"
+    ref = f"{column_letters(column)}{row + 1}"
     if sheet is None:
         return ref
     from xlsxwriter.utility import quote_sheetname

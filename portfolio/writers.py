@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .layout_rows import LayoutRow, title_lines, vnd_text
 from .output import atomic_path
-from .sheets import Cell, Formula, Sheet, Style, cell_ref, sum_formula
+from .sheets import Cell, Formula, Sheet, Style, cell_ref, column_letters, sum_formula
 from .workbook import write_workbook
 
 __all__ = ["layout_sheets", "write_layout_docx", "write_layout_text", "write_layout_xlsx"]
@@ -101,7 +101,7 @@ class _Formulas:
         self.sheet, self.refs, self.many = sheet, refs, many
         self.keys: tuple[str, ...] = ()
         self.index: dict[str, int] = {}
-        self.derived: list[tuple[int, int, int, str]] | None = None  # (column, left, right, sign)
+        self.derived: list[tuple[int, str, str, str]] | None = None  # (column, left, right letters, sign)
         self.block: tuple[int, list[int]] | None = None  # agency row, its task rows
         self.agencies: list[int] = []
         self.tasks: list[int] = []
@@ -168,12 +168,13 @@ class _Formulas:
             for key, (first, second) in derived.items():
                 sign, second = ("+", second[1:]) if second.startswith("+") else ("-", second)
                 if {key, first, second} <= set(index):
-                    self.derived.append((index[key], index[first], index[second], sign))
+                    left, right = column_letters(index[first]), column_letters(index[second])
+                    self.derived.append((index[key], left, right, sign))
+        row = number + 1  # what cell_ref writes, its column letters found once per table
         for column, left, right, sign in self.derived:
             value = cells[column]
             if _is_money(value):
-                a, b = cell_ref(number, left), cell_ref(number, right)
-                cells[column] = Formula(f"={a}{sign}{b}", float(value))  # type: ignore[arg-type]
+                cells[column] = Formula(f"={left}{row}{sign}{right}{row}", float(value))  # type: ignore[arg-type]
 
     def _refer(self, cells: list[Cell], group: str) -> None:
         for column, value in enumerate(cells):
