@@ -11,7 +11,7 @@ VND (triệu đồng), written the Vietnamese way (``237.540,67``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -90,6 +90,7 @@ class _Context:
     weight: dict[str, float]
     rows: pd.DataFrame
     start_words: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)  # _label by task id, where made ahead
 
 
 def _first_year(allocation: Allocation) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -129,14 +130,27 @@ def _context(allocation: Allocation, table: pd.DataFrame) -> _Context:
 
 def _label(r: Any, ctx: _Context) -> str:
     """``tier 3 continuing (chuyển tiếp)``; a tier the scenario moved says so."""
-    tier, kind = int(r.tier), str(r.kind)
+    finishing = r.remaining_need <= r.demand + hold_slack(r.demand)
+    return _tier_label(int(r.tier), str(r.kind), bool(finishing), ctx)
+
+
+def _labels(table: pd.DataFrame, ctx: _Context) -> dict[str, str]:
+    """:func:`_label` of every task of ``table`` by id, each written once per (tier, kind, finishing)."""
+    demand = table["demand"].to_numpy(dtype=float)
+    finishing = table["remaining_need"].to_numpy(dtype=float) <= demand + hold_slack(demand)
+    tiers = [int(t) for t in table["tier"].tolist()]
+    keys = list(zip(tiers, [str(k) for k in table["kind"].tolist()], finishing.tolist(), strict=True))
+    words = {key: _tier_label(*key, ctx) for key in set(keys)}
+    return dict(zip(map(str, table.index), map(words.__getitem__, keys), strict=True))
+
+
+def _tier_label(tier: int, kind: str, finishing: bool, ctx: _Context) -> str:
     names = {
         1: "tier 1 commitment (cam kết)",
         2: f"tier 2 finishing in {ctx.year} (hoàn thành)",
         3: "tier 3 continuing (chuyển tiếp)",
         4: "tier 4 new (khởi công mới)",
     }
-    finishing = r.remaining_need <= r.demand + hold_slack(r.demand)
     default = {"lease": 1, "annual": 1, "new": 4}.get(kind, 2 if finishing else 3)
     if ctx.custom_tiers and tier != default or tier not in names:
         return f"tier {tier} ({_KIND.get(kind, kind)}; set by the scenario's tiers)"
@@ -265,7 +279,7 @@ def _main(task: str, r: Any, why: Any, ctx: _Context) -> str:
     """The reason from the ladder and the rule (no option fixed the amount)."""
     x, d = r.allocated, r.demand
     src, tier, tol = str(r.funding_source), int(r.tier), _tol(r.allocated, r.upper)
-    label, envelope = _label(r, ctx), ctx.envelope.get(src, float("nan"))
+    label, envelope = ctx.labels.get(task) or _label(r, ctx), ctx.envelope.get(src, float("nan"))
     held = why.held_by
     spent = ctx.spent.get(src, False)
     because = f" because the {src} envelope {_money(envelope)} binds" if spent else ""
@@ -298,7 +312,7 @@ def _main(task: str, r: Any, why: Any, ctx: _Context) -> str:
 
 
 def _reason(task: str, r: Any, why: Any, ctx: _Context) -> str:
-    label = _label(r, ctx)
+    label = ctx.labels.get(task) or _label(r, ctx)
     if why.upper_reason == UpperReason.DEFERRAL:
         main = f"deferred by the scenario (hoãn): nothing in {ctx.year}; {label}, demand {_money(r.demand)}"
     elif why.lower_reason == LowerReason.LOCK:
@@ -354,6 +368,8 @@ def explain(allocation: Allocation, *, threshold: float = 0.5, lang: str | None 
     planned = AS_PLANNED_VI if vietnamese else "as planned"
     # words only where the allocation differs from the plan; the rows read as plain values
     far = np.abs(table["difference"].to_numpy(float)) > threshold
+    if not vietnamese:  # the tier labels of the reasons, once per (tier, kind, finishing)
+        ctx = replace(ctx, labels=_labels(table[far], ctx))
     texts = [planned] * len(table)
     rows = zip(
         np.flatnonzero(far).tolist(),

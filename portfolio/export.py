@@ -275,9 +275,10 @@ def _money_columns(
     rounded as :func:`shown_tasks` rounds it (so đợt 1 shows what round 1's own
     workbook showed, and adds up to round 1's envelopes).
     """
+    ids = [str(k) for k in first.index.tolist()]
 
-    def amounts(column: str) -> dict[str, float]:
-        return {str(k): float(v) for k, v in first[column].items()}
+    def amounts(column: str) -> dict[str, float]:  # the column as one list, not 100.000 boxed items
+        return dict(zip(ids, first[column].to_numpy(dtype=float).tolist(), strict=True))
 
     optimized, difference = amounts("allocated"), amounts("difference")
     extra: list[tuple[str, Mapping[str, float]]]
