@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import Any
@@ -456,3 +457,19 @@ def test_tables_to_csv(allocation: Allocation, plan: Allocation, tmp_path: Path)
             )
         again = tables_to_csv(result, folder)
         assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_export_leaves_garbage_collection_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    """The working paper is made without cyclic collection; afterwards it is as it was, failed or not."""
+    allocation = pf.optimize()
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        allocation_to_excel(allocation, tmp_path / "a.xlsx", sensitivity=False)
+        assert gc.isenabled() is enabled
+        with pytest.raises(pf.InputError, match="the folder does not exist"):
+            allocation_to_excel(allocation, tmp_path / "missing" / "a.xlsx", sensitivity=False)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portfolio.money import MoneyFormatError, format_vnd, largest_remainder_round, parse_vnd
+from portfolio.money import MoneyFormatError, format_amount, format_vnd, largest_remainder_round, parse_vnd
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,29 @@ def test_largest_remainder_keeps_the_total(values: list[float], decimals: int) -
 
 def test_largest_remainder_known() -> None:
     assert largest_remainder_round([329.7, 24.7, 200.6]).tolist() == [330.0, 25.0, 200.0]
+
+
+@given(
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.sampled_from([0.0, 0.001, -0.004, 0.0049, 0.005, 0.25, 0.995, -0.996]),
+)
+def test_format_amount_writes_an_amount_as_format_vnd_rounds_it(whole: int, part: float) -> None:
+    """A whole amount takes a short path past Decimal; it must write what format_vnd writes."""
+    value = float(whole) + part
+    if abs(value - round(value)) < 0.005:
+        assert format_amount(value) == format_vnd(round(value), 0)
+    else:
+        assert format_amount(value) == format_vnd(value, 2).rstrip("0").rstrip(",")
+
+
+def test_format_amount_of_whole_amounts() -> None:
+    assert [format_amount(v) for v in (0.0, -0.0, -0.004, 18000.0, -70166.0, 1158731.0, 999.996, 1e15)] == [
+        "0",
+        "0",
+        "0",
+        "18.000",
+        "-70.166",
+        "1.158.731",
+        "1.000",
+        "1.000.000.000.000.000",
+    ]
