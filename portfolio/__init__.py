@@ -12,12 +12,8 @@ Heavy modules (pandas, the solvers, matplotlib) load on first use, so
 ``import portfolio`` stays fast.
 """
 
-from __future__ import annotations
-
-import importlib
-
-# ``typing`` is not loaded at start-up: the command (``portfolio.__main__``) imports this
-# package before it can catch a Ctrl-C, so the package imports only what Python has loaded
+# The command (``portfolio.__main__``) imports this package before it can catch a Ctrl-C,
+# so the package imports nothing at all (``typing`` only for the type checker)
 TYPE_CHECKING = False
 
 __version__ = "0.1.0"
@@ -87,7 +83,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .widget import what_if
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
+    import importlib
+
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'portfolio' has no attribute {name!r}")

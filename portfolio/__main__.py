@@ -3,9 +3,9 @@
 A Ctrl-C is one line and exit status 130 from the first line of the package's own
 code: :func:`run` imports the command line inside a ``try``, so an interrupt while
 :mod:`portfolio.cli` is imported (before :func:`portfolio.cli.main`, which handles
-every later one, is entered) is caught here. The package itself imports nothing
-Python has not loaded at start-up, so the moments before :func:`run` are a few
-statements. This module imports only ``os`` and ``sys``, both loaded at start-up.
+every later one, is entered) is caught here. The package itself imports nothing and
+this module only ``os`` and ``sys`` (loaded at start-up), so the moments before
+:func:`run` are a few statements.
 
 An interrupted run (exit status 130) leaves through ``os._exit`` once its line is
 written: run by ``python -m``, CPython ends a run in which a KeyboardInterrupt
@@ -16,19 +16,17 @@ once escaped code that a library ran through the C API (its
 the run has put back its outputs and written its line.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 
-TYPE_CHECKING = False  # ``typing`` is not loaded at start-up
+TYPE_CHECKING = False  # nothing but os and sys (loaded at start-up) before run() catches a Ctrl-C
 if TYPE_CHECKING:  # pragma: no cover
     from typing import NoReturn
 
 __all__ = ["run"]
 
 
-def run() -> NoReturn:
+def run() -> "NoReturn":
     """Run the command line on ``sys.argv`` and exit with its status (130 on Ctrl-C)."""
     try:
         from .cli import main
