@@ -405,6 +405,15 @@ def two_new_of_one_agency() -> pf.TaskList:
     )
 
 
+def a_start_under_a_shared_cap() -> pf.TaskList:
+    return make_tasks(
+        {"id": "A1", "agency": "Sở Y tế", "approved": 1, "start_year": 2024, "end_year": 2024},
+        {"id": "C1", "agency": "Sở Y tế", "approved": 1, "start_year": 2024, "end_year": 2024},
+        {"id": "D1", "agency": "Sở Giáo dục", "approved": 1, "end_year": 2024},
+        {"id": "D2", "agency": "Sở Y tế", "approved": 77, "end_year": 2024},
+    )
+
+
 HAND = {
     # demand 40, envelope 50: the 10 above demand is shared by headroom 10:10 -> 25 each
     "pacing, two identical": (
@@ -533,6 +542,16 @@ HAND = {
         "proportional",
         {"agency_caps": {"Sở Y tế": 10}},
         {"C1": 0, "D1": 10},
+    ),
+    # the generators' case: the recurrent 2 is spent only with C1 started, so the agency's cap
+    # of 25 leaves D2 23 and D1 the 0,4 left of the investment 23,4; a level read 1e-9 high
+    # for D2 took the room C1's spending needed and refused the start
+    "closest_to_plan, a start beside a cap across sources": (
+        a_start_under_a_shared_cap,
+        {"recurrent": 2, "investment": 23.4},
+        "closest_to_plan",
+        {"agency_caps": {"Sở Y tế": 25}},
+        {"A1": 1, "C1": 1, "D1": 0.4, "D2": 23},
     ),
 }
 

@@ -130,11 +130,18 @@ def _forcing(stages: Stages, kept: Kept, lower: np.ndarray, upper: np.ndarray) -
     """Whether a row still forces money onto tasks (a ``≥`` side its floors do not meet).
 
     Then a level a little too high, by a backend's precision, can leave the forced
-    amount no room. (Spending rows count every task of a source, floors included:
-    a higher level only helps them.)
+    amount no room. A spending row (closest to plan) counts every task of its source,
+    so a higher level of that source only helps it; but a row shared with another
+    source (an agency cap) lets one source's level take the room another source's
+    spending needs, so with rows a spending row its floors do not meet forces too.
     """
+    inst = stages.inst
+    if kept.spend is not None and inst.rows:
+        spent = np.bincount(inst.source, weights=lower, minlength=len(SOURCES))
+        if np.any(spent < kept.spend):
+            return True
     pins = dict(kept.pins)
-    for k, row in enumerate(stages.inst.rows):
+    for k, row in enumerate(inst.rows):
         needed = pins.get(k, row.lower)
         least = float(np.where(row.coef > 0, row.coef * lower, row.coef * upper).sum())
         if np.isfinite(needed) and least < needed:
