@@ -394,14 +394,22 @@ def reference_allocate(
 
     if rule == "closest_to_plan" and model.feasible():
         # READING 2: each envelope spent as far as demand and the hard rules allow, in every
-        # stage; the most each source can spend, recurrent first, then investment with it
+        # stage; the most each source can spend, recurrent first, then investment with the
+        # recurrent spending S exactly: with the hair of room the stages keep below S, a row
+        # shared by both sources (an agency cap) would let investment's most take that room
+        # and ask for more than it can spend once recurrent is spent
+        spending = []
         for src in ("recurrent", "investment"):
             coef = (source == src).astype(float)
             if src not in budget or not coef.any():
                 continue
             ok, most, _ = model.lp(coef, maximize=True)
             spend = min(float(budget[src]), float(upper[coef > 0].sum()), most if ok else INF)
-            model.rows.append((coef, spend - 1e-9 * max(1.0, abs(spend)), INF))
+            model.rows.append((coef, spend, INF))
+            spending.append(len(model.rows) - 1)
+        for r in spending:  # the stages keep a hair of room for the LP's accuracy
+            coef, spend, _ = model.rows[r]
+            model.rows[r] = (coef, spend - 1e-9 * max(1.0, abs(spend)), INF)
 
     if not model.feasible():
         raise ReferenceInfeasible("the hard rules leave no allocation")

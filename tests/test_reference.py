@@ -414,6 +414,13 @@ def a_start_under_a_shared_cap() -> pf.TaskList:
     )
 
 
+def a_cap_over_two_sources() -> pf.TaskList:
+    return make_tasks(
+        {"id": "B1", "agency": "Sở Giáo dục", "approved": 102, "end_year": 2024},
+        {"id": "D1", "agency": "Sở Giáo dục", "approved": 104, "end_year": 2026},
+    )
+
+
 HAND = {
     # demand 40, envelope 50: the 10 above demand is shared by headroom 10:10 -> 25 each
     "pacing, two identical": (
@@ -552,6 +559,16 @@ HAND = {
         "closest_to_plan",
         {"agency_caps": {"Sở Y tế": 25}},
         {"A1": 1, "C1": 1, "D1": 0.4, "D2": 23},
+    ),
+    # recurrent spends its 102 on B1, so the agency's cap of 104 leaves investment 2 of its
+    # 20,79: D1 gets 2 (the reference once asked investment for the 1e-7 of room kept below
+    # recurrent's spending as well, and its tier-3 fill had no solution)
+    "closest_to_plan, investment spends what a shared cap leaves": (
+        a_cap_over_two_sources,
+        {"recurrent": 102, "investment": 20.79},
+        "closest_to_plan",
+        {"agency_caps": {"Sở Giáo dục": 104}},
+        {"B1": 102, "D1": 2},
     ),
 }
 
