@@ -419,7 +419,10 @@ def reference_allocate(
         ok, d_star, _ = model.lp(np.zeros(n), change_cost=True, maximize=False)
         if not ok:
             raise ReferenceInfeasible("least change")
-        model.change = (planned, d_star + 1e-7 * max(1.0, abs(d_star)))
+        # a hair of room for the LP's accuracy, far inside HiGHS's feasibility tolerance (1e-7):
+        # with 1e-7 an earlier tier's fill took the room (B2, B3 at 0,55 + 3e-8 left tier 3's
+        # B1 short of its plan) and the solver's tolerance then read a level no floor can meet
+        model.change = (planned, d_star + 1e-9 * max(1.0, abs(d_star)))
 
     cap = np.minimum(upper, np.maximum(lower, d))  # c_i
     for k in sorted(set(tier.tolist())):
@@ -442,13 +445,15 @@ def reference_allocate(
             # still allows above it in proportion to the rest of their cap
             base = np.minimum(planned, cap)
             reached = [i for i in members if model.lo[i] >= base[i] - FLOOR_TOL]
-            _fill(model, reached, base, cap - base, cap, 1.0)
+            # a task counts as at its plan within FLOOR_TOL; its level rises from where it is
+            # (the least-change face's hair of room may let an earlier tier take a little of it)
+            _fill(model, reached, np.minimum(base, model.lo), cap - base, cap, 1.0)
         else:
             raise ValueError(f"unknown rule {rule!r}")
         # phase 2: headroom above demand, in proportion to u − d
         head = [i for i in members if model.lo[i] >= cap[i] - FLOOR_TOL and upper[i] > cap[i] + FLOOR_TOL]
         if head:
-            _fill(model, head, d, upper - d, upper, 1.0)
+            _fill(model, head, np.minimum(d, model.lo), upper - d, upper, 1.0)
         # the tier keeps what it received
         for i in members:
             model.hi[i] = model.lo[i]

@@ -421,6 +421,15 @@ def a_cap_over_two_sources() -> pf.TaskList:
     )
 
 
+def planned_after_two_finishing() -> pf.TaskList:
+    # B1: R = 3 over 2024-2025, d = 1,5, planned 1 (tier 3); B2, B3 finish in 2024 (tier 2)
+    return make_tasks(
+        {"id": "B1", "approved": 3, "end_year": 2025, "planned": 1},
+        {"id": "B2", "approved": 1, "end_year": 2024},
+        {"id": "B3", "approved": 1, "end_year": 2024},
+    )
+
+
 HAND = {
     # demand 40, envelope 50: the 10 above demand is shared by headroom 10:10 -> 25 each
     "pacing, two identical": (
@@ -569,6 +578,25 @@ HAND = {
         "closest_to_plan",
         {"agency_caps": {"Sở Giáo dục": 104}},
         {"B1": 102, "D1": 2},
+    ),
+    # the least change is 1,1 for any B1 in [1; 1,5]: tier 2 takes 0,55 each (the face keeps
+    # B1 at its plan 1), tier 3's B1 gets its plan; a least-change face kept to 1e-7 once let
+    # tier 2 take 3e-8 of it and the reference's tier-3 fill had no solution
+    "closest_to_plan, a later tier at its plan": (
+        planned_after_two_finishing,
+        {"recurrent": 2.1},
+        "closest_to_plan",
+        {},
+        {"B1": 1, "B2": 0.55, "B3": 0.55},
+    ),
+    # the cap of 1 leaves the least change 0 (B1 at its plan); B2, B3 get nothing, where the
+    # 1e-7 face let a level of 1e-7 through that no floor could meet
+    "closest_to_plan, the least change at 0": (
+        planned_after_two_finishing,
+        {"recurrent": 1.05},
+        "closest_to_plan",
+        {"agency_caps": {"Sở Thử nghiệm": 1}, "constraints": ["B >= 1"]},
+        {"B1": 1, "B2": 0, "B3": 0},
     ),
 }
 
