@@ -87,6 +87,10 @@ def _solve(
     """Solve one small dense LP with HiGHS; (optimal?, objective, column values)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # the amounts are read from t* and kept as floors: HiGHS's default tolerance (1e-7) would let
+    # a level overshoot a row by as much, and a later stage meet floors no point satisfies
+    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     # the thread count is left as the process has it, as the library leaves it: HiGHS keeps
     # one thread scheduler per process, and setting another count after a run makes later
     # runs return kError
@@ -237,8 +241,8 @@ def _fill(
                 stop = list(active)  # at the top level every active task stops
             else:
                 stop = [i for i in active if (cap[i] - base[i]) / w[i] <= t_cap + 1e-9 * max(1.0, t_cap)]
-            for i in stop:
-                lo[i] = max(lo[i], min(cap[i], base[i] + w[i] * t_cap))
+            for i in stop:  # at the level the LP reached: t_cap may be a hair above what it allows
+                lo[i] = max(lo[i], min(cap[i], base[i] + w[i] * t_star))
             active = [i for i in active if i not in stop]
             continue
         # which tasks cannot go above their level floor f_i = max(l_i, b_i + t* w_i)?

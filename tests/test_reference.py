@@ -430,6 +430,16 @@ def planned_after_two_finishing() -> pf.TaskList:
     )
 
 
+def two_starts_planned_high() -> pf.TaskList:
+    return make_tasks(
+        {"id": "B1", "approved": 5, "end_year": 2024},
+        {"id": "B2", "approved": 1, "end_year": 2024, "planned": 37},
+        {"id": "B3", "approved": 3, "end_year": 2025, "planned": 1},
+        {"id": "C1", "approved": 1, "start_year": 2024, "end_year": 2024, "planned": 10},
+        {"id": "C2", "approved": 1, "start_year": 2024, "end_year": 2024, "planned": 25},
+    )
+
+
 HAND = {
     # demand 40, envelope 50: the 10 above demand is shared by headroom 10:10 -> 25 each
     "pacing, two identical": (
@@ -597,6 +607,16 @@ HAND = {
         "closest_to_plan",
         {"agency_caps": {"Sở Thử nghiệm": 1}, "constraints": ["B >= 1"]},
         {"B1": 1, "B2": 0, "B3": 0},
+    ),
+    # both starts fit (least change 69: B2, B3, C1, C2 at 1, B1 planned at 0 gets nothing);
+    # a generated neighbour of this case had the reference's trial of C2 end with no solution
+    # (a level its LP's 1e-7 tolerance let overshoot the cap), so C2 was refused there
+    "closest_to_plan, two starts under a cap": (
+        two_starts_planned_high,
+        {"recurrent": 4},
+        "closest_to_plan",
+        {"agency_caps": {"Sở Thử nghiệm": 4}},
+        {"B1": 0, "B2": 1, "B3": 1, "C1": 1, "C2": 1},
     ),
 }
 
