@@ -473,3 +473,29 @@ def test_the_export_leaves_garbage_collection_as_it_found_it(tmp_path: Path, ena
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_formulas_are_stored_as_excel_reads_them(tmp_path: Path) -> None:
+    """The project's plain formulas go in as written; any other keeps XlsxWriter's _xlfn. prefix."""
+    import zipfile
+
+    from portfolio.sheets import Formula, Sheet
+    from portfolio.workbook import write_workbook
+
+    sheet = Sheet("f")
+    sheet.add([1.0, 2.0, Formula("=A1-B1", -1.0), Formula("=SUM(A1:B1)", 3.0)])
+    sheet.add([Formula("=SUBTOTAL(9,A1:A1)", 1.0), Formula("=$A$1+B1*2", 5.0)])
+    sheet.add([Formula("=IFS(A1>0,1)", 1.0), Formula("=SUM(A1)+SWITCH(A1,1,2)", 3.0)])
+    path = tmp_path / "f.xlsx"
+    write_workbook([sheet], path)
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    stored = re.findall(r"<f[^>]*>(.*?)</f>", xml)
+    assert stored == [
+        "A1-B1",
+        "SUM(A1:B1)",
+        "SUBTOTAL(9,A1:A1)",
+        "$A$1+B1*2",
+        "IFS(A1&gt;0,1)",  # a pre-365 workbook function: XlsxWriter's own way, unprefixed by default
+        "SUM(A1)+_xlfn.SWITCH(A1,1,2)",
+    ]
