@@ -177,3 +177,29 @@ def test_with_bounds_shares_matrix() -> None:
     assert q.row_lower is p.row_lower
     with pytest.raises(ValueError, match="row_upper"):
         p.with_bounds(row_upper=[1.0])
+
+
+def test_matrix_is_canonical_whatever_the_order_of_the_triplets() -> None:
+    # families in row order, one with its entries over the columns out of order, one
+    # row reaching back to the first column: the same canonical CSC as sorted triplets
+    rng = np.random.default_rng(3)
+    rows = np.repeat(np.arange(6), 4)
+    cols = np.concatenate([rng.permutation(8)[:4] for _ in range(6)])
+    vals = rng.normal(size=rows.size)
+    shuffled = rng.permutation(rows.size)
+    b = ProblemBuilder()
+    x = b.add_variables("x", 8)
+    b.add_constraints("first", rows[:12] // 1, x[cols[:12]], vals[:12], -1, 1)
+    b.add_constraints("second", rows[12:] - 3, x[cols[12:]], vals[12:], -1, 1)
+    p = b.build()
+    b2 = ProblemBuilder()
+    x2 = b2.add_variables("x", 8)
+    b2.add_constraints("all", rows[shuffled], x2[cols[shuffled]], vals[shuffled], -1, 1)
+    q = b2.build()
+    for name in ("a_start", "a_index", "a_value"):
+        np.testing.assert_array_equal(getattr(p, name), getattr(q, name))
+    dense = np.zeros((6, 8))
+    dense[rows, cols] = vals
+    rebuilt = np.zeros((6, 8))
+    rebuilt[p.a_index, np.repeat(np.arange(8), np.diff(p.a_start))] = p.a_value
+    np.testing.assert_array_equal(rebuilt, dense)
