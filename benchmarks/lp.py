@@ -19,17 +19,20 @@ def captured_lps() -> Iterator[list[Any]]:
     """Record every LinearProblem the model layer hands to ``solvers.solve``.
 
     The stage problems go through :func:`portfolio.model.reduced.solve_without_fixed`,
-    which takes the fixed columns out and calls ``solvers.solve`` on what is left: that
-    reduced problem is what the solver sees, so it is what is recorded (and re-solved by
-    the anchor). The elastic LPs of :mod:`portfolio.model.diagnose` are recorded too.
+    which takes the fixed columns out and calls ``solvers.solve`` on what is left, or,
+    for a fill step, are built without their fixed columns by
+    :meth:`portfolio.model.stages.Stages.level`, which calls ``solvers.solve`` itself:
+    that reduced problem is what the solver sees, so it is what is recorded (and re-solved
+    by the anchor). The elastic LPs of :mod:`portfolio.model.diagnose` are recorded too.
     A problem left without columns never reaches HiGHS (``solvers`` answers it directly);
     it is recorded all the same and :func:`raw_highspy_seconds` skips it.
     """
     import portfolio.model.diagnose as diagnose
     import portfolio.model.reduced as reduced
+    import portfolio.model.stages as stages
 
     seen: list[Any] = []
-    modules = (reduced, diagnose)
+    modules = (reduced, stages, diagnose)
     real = [module.solve for module in modules]
 
     def spy_of(solve: Any) -> Any:

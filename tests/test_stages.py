@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import highspy
+import numpy as np
 import pytest
 
 import portfolio as pf
 from portfolio.cli import main
 from portfolio.model import Allocation
+from portfolio.model.inputs import make_options, planned_totals
+from portfolio.model.instance import Instance, build_instance
+from portfolio.model.ladder import solve_ladder
+from portfolio.model.reduced import solve_without_fixed
+from portfolio.model.stages import Kept, Stages
 from solvers import LinearProblem, ProblemBuilder
 
 
@@ -82,3 +88,51 @@ def test_lp_file_leaves_out_empty_rows(tmp_path: Path) -> None:
     text = stage.write_lp(tmp_path / "stage.lp").read_text()
     assert "envelope_investment" not in text and "dummy" not in text
     assert "envelope_recurrent:" in text
+
+
+def _instance_with_rows() -> Instance:
+    tasks = pf.read_appendix()
+    options = make_options(constraints=["Sở Y tế >= 20000", "C1 + C2 <= 9000"])
+    return build_instance(tasks, options, planned_totals(tasks))
+
+
+@pytest.mark.parametrize("level_top", [1.0, 0.0])
+def test_a_fill_step_is_built_as_the_whole_stage_without_its_fixed_columns(level_top: float) -> None:
+    # Stages.level builds the fill's LP without the fixed columns to begin with; recorded,
+    # it builds the whole stage and solve_without_fixed takes them out: the same problem
+    inst = _instance_with_rows()
+    assert len(inst.rows) == 2
+    lower, upper = inst.lower.copy(), inst.upper.copy()
+    fixed = (np.arange(inst.n) % 3 == 0) & (inst.rows[0].coef == 0)  # Sở Y tế can still reach its floor
+    upper[fixed] = lower[fixed]
+    idx = np.flatnonzero(inst.tier == 3)
+    assert fixed[idx].any() and not fixed[idx].all()
+    base, weight = 0.5 * lower[idx], inst.demand[idx]
+    kept = Kept(pins=((0, 20_000.0),))
+    record: list[object] = []
+    whole = Stages(inst, "highs", 1e-9, record).level(lower, upper, kept, idx, base, weight, level_top)
+    direct = Stages(inst, "highs", 1e-9).level(lower, upper, kept, idx, base, weight, level_top)
+    _, reduced = solve_without_fixed(whole.problem, "highs")
+    assert whole.problem.num_cols == inst.n + 1 and len(record) == 1
+    assert direct.problem.num_cols == reduced.num_cols < inst.n
+    for name in ("c", "col_lower", "col_upper", "a_start", "a_index", "a_value", "row_lower", "row_upper"):
+        np.testing.assert_array_equal(getattr(direct.problem, name), getattr(reduced, name), err_msg=name)
+    assert direct.problem.offset == reduced.offset and direct.problem.families == reduced.families
+    np.testing.assert_array_equal(direct.problem.row_family, reduced.row_family)
+    np.testing.assert_array_equal(direct.coverage, whole.coverage)
+    np.testing.assert_array_equal(direct.side_lower, whole.side_lower)
+    assert direct.result.objective == whole.result.objective
+    np.testing.assert_array_equal(direct.result.row_duals, whole.result.row_duals)
+    assert (direct.level is None) == (level_top == 0.0) and whole.level == inst.n
+
+
+def test_recorded_and_unrecorded_ladders_allocate_alike() -> None:
+    inst = _instance_with_rows()
+    for rule in ("proportional", "weighted", "closest_to_plan"):
+        record: list[object] = []
+        quiet = solve_ladder(inst, rule, closed_form_from=10**12)
+        shown = solve_ladder(inst, rule, closed_form_from=10**12, record=record)
+        assert record
+        # the same LPs; a small stage's level is then recomputed exactly from its vertex
+        # (faces.vertex_value), with or without the fixed columns: alike but for rounding
+        np.testing.assert_allclose(quiet.x, shown.x, rtol=0, atol=1e-9)

@@ -155,7 +155,14 @@ def utility_face(stages: Stages, lower: np.ndarray, upper: np.ndarray, free: np.
     return Kept(spend=spend, pins=tuple(dict((*kept.pins, *pins)).items()))
 
 
-def vertex_value(problem: LinearProblem, result: SolveResult, column: int, precision: float) -> float | None:
+def vertex_value(
+    problem: LinearProblem,
+    result: SolveResult,
+    column: int,
+    precision: float,
+    *,
+    whole: tuple[int, int] | None = None,
+) -> float | None:
     """One column's value at the optimum, recomputed exactly from what holds there.
 
     A backend that prints few digits (CBC: 8) reports a level a little off; the
@@ -164,11 +171,15 @@ def vertex_value(problem: LinearProblem, result: SolveResult, column: int, preci
     exact for the consistent system of a vertex) gives the level to double
     precision. ``None`` when the system does not pin it within the backend's
     precision of the reported value (a degenerate optimum): the caller keeps that.
+
+    ``whole``: the columns and rows of the whole stage problem when ``problem`` is
+    that problem without its fixed columns (they are fixed here either way, so the
+    value is the same); a stage is too large for the dense solve by its whole size.
     """
     if result.row_duals is None or result.reduced_costs is None or result.x is None:
         return None
     n, m = problem.num_cols, problem.num_rows
-    if n > 2000 or m > 2000:  # a dense solve; large stages keep the reported value
+    if max(whole or (n, m)) > 2000:  # a dense solve; large stages keep the reported value
         return None
     y, rc, x = result.row_duals, result.reduced_costs, result.x
     maximise = problem.sense.value == "maximize"

@@ -326,28 +326,17 @@ def _fill_lp(
 
     Returns the level, the envelopes' duals, the held tasks and the level's relative uncertainty.
     """
-    b, x = stages.base(lower, upper, kept)
-    t = b.add_variables("level", 1, 0.0, level_top, names=["level"])
-    local = np.arange(idx.size)
-    coverage = b.add_constraints(
-        "coverage",
-        np.concatenate([local, local]),
-        np.concatenate([x[idx], np.repeat(t, idx.size)]),
-        np.concatenate([np.ones(idx.size), -w]),
-        base,
-        np.inf,
-    )
-    b.set_objective(t, np.ones(1), "maximize")
-    problem = b.build()
-    result = stages.run(problem, "level")
-    exact = vertex_value(problem, result, int(t[0]), stages.precision)
+    lp = stages.level(lower, upper, kept, idx, base, w, level_top)
+    problem, result = lp.problem, lp.result
+    exact = None
+    if lp.level is not None:
+        exact = vertex_value(problem, result, lp.level, stages.precision, whole=lp.whole)
     level = min(max(float(result.objective or 0.0) if exact is None else exact, 0.0), level_top)
     if result.row_duals is not None:
         # the room below the ``≥`` sides (envelopes kept spent, agency floors, analyst rows:
         # ``Stages.base``) is for the rounding of earlier amounts, not for the level to rise
         # into: take back what it bought, ``∂t/∂b_k = y_k`` for a side held at its bound
-        sides = np.arange(len(SOURCES) + len(stages.inst.rows))
-        low, y_sides = problem.row_lower[sides], result.row_duals[sides]
+        low, y_sides = lp.side_lower, result.row_duals[: lp.side_lower.size]
         pulls = (y_sides < 0) & np.isfinite(low)
         bought = float((-y_sides[pulls] * row_slack(low[pulls], stages.precision)).sum())
         level = max(0.0, level - bought)
@@ -359,7 +348,7 @@ def _fill_lp(
     held = np.zeros(idx.size, dtype=bool)
     if result.row_duals is not None:
         y = result.row_duals
-        held = -y[coverage] * w > DUAL_SUPPORT
+        held = -y[lp.coverage] * w > DUAL_SUPPORT
         envelope = problem.rows_of("envelope")
         duals = {s: max(0.0, float(y[r])) for s, r in zip(SOURCES, envelope, strict=True)}
     return level, duals, held, uncertainty

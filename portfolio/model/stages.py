@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers import LinearProblem, ProblemBuilder, SolveResult, Status
+from solvers import LinearProblem, ProblemBuilder, SolveResult, Status, solve
 
 from ..errors import SolveError
 from .diagnose import diagnose
@@ -22,7 +22,7 @@ from .options import SOURCES
 from .reduced import solve_without_fixed
 from .tolerances import row_slack
 
-__all__ = ["SEGMENTS", "Kept", "Stages", "add_change", "add_pieces", "piece_values"]
+__all__ = ["SEGMENTS", "Kept", "LevelStage", "Stages", "add_change", "add_pieces", "piece_values"]
 
 SEGMENTS = 4  # pieces of the weighted rule's concave utility
 
@@ -93,6 +93,55 @@ def add_change(b: ProblemBuilder, x: np.ndarray, planned: np.ndarray) -> np.ndar
     return dev
 
 
+@dataclass(frozen=True, eq=False)
+class LevelStage:
+    """One fill step's LP as it was solved (:meth:`Stages.level`).
+
+    Attributes
+    ----------
+    problem, result
+        The problem the solver was given and its answer, in that problem's terms.
+    level
+        The level's column in ``problem``; ``None`` when it was fixed (a top of 0)
+        and taken out.
+    coverage
+        The coverage rows in ``problem`` (one per task raised, in order).
+    side_lower
+        The ``≥`` sides of the envelope rows and ``inst.rows`` as the stage sets them.
+    whole
+        Columns and rows of the whole stage problem (every task a column).
+    """
+
+    problem: LinearProblem
+    result: SolveResult
+    level: int | None
+    coverage: np.ndarray
+    side_lower: np.ndarray
+    whole: tuple[int, int]
+
+
+def _coverage(
+    b: ProblemBuilder,
+    cols: np.ndarray,
+    t: np.ndarray,
+    base: np.ndarray,
+    weight: np.ndarray,
+    moved: np.ndarray,
+) -> np.ndarray:
+    """The rows ``x_i − w_i t ≥ b_i`` (a column ``-1``: fixed, its value ``moved`` into the side)."""
+    local = np.arange(cols.size)
+    mine = cols >= 0
+    return b.add_constraints(
+        "coverage",
+        np.concatenate([local[mine], np.repeat(local, t.size)]),
+        np.concatenate([cols[mine], np.repeat(t, cols.size)]),
+        np.concatenate([np.ones(int(mine.sum())), np.tile(-weight, t.size)]),
+        base - moved,
+        np.inf,
+        num_rows=cols.size,
+    )
+
+
 class Stages:
     """Build and solve the stage problems of one instance on one backend.
 
@@ -120,6 +169,19 @@ class Stages:
         self.record = record
         self.context = ""  # where in the ladder the next stages are solved (for the record)
 
+    def sides(self, kept: Kept, *, room: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """The bounds of every stage problem's envelope rows, then of ``inst.rows``, in that order."""
+        inst = self.inst
+        spend = np.full(len(SOURCES), -np.inf) if kept.spend is None else kept.spend
+        low = [spend - row_slack(spend, self.precision) * room]
+        high = [np.asarray(inst.envelope, dtype=float)]
+        pins = dict(kept.pins)
+        for k, row in enumerate(inst.rows):
+            bottom, top = (pins[k], pins[k]) if k in pins else (row.lower, row.upper)
+            low.append(np.array([bottom - row_slack(np.array([bottom]), self.precision)[0] * room]))
+            high.append(np.array([top], dtype=float))
+        return np.concatenate(low), np.concatenate(high)
+
     def base(
         self, lower: np.ndarray, upper: np.ndarray, kept: Kept, *, room: float = 1.0
     ) -> tuple[ProblemBuilder, np.ndarray]:
@@ -127,28 +189,27 @@ class Stages:
         inst = self.inst
         b = ProblemBuilder()
         x = b.add_variables("x", inst.n, lower, np.maximum(lower, upper))
-        spend = np.full(len(SOURCES), -np.inf) if kept.spend is None else kept.spend
+        low, high = self.sides(kept, room=room)
+        n = len(SOURCES)
         b.add_constraints(
             "envelope",
             inst.source,
             x,
             np.ones(inst.n),
-            spend - row_slack(spend, self.precision) * room,
-            inst.envelope,
+            low[:n],
+            high[:n],
             names=[f"envelope {s}" for s in SOURCES],
-            num_rows=len(SOURCES),
+            num_rows=n,
         )
-        pins = dict(kept.pins)
         for k, row in enumerate(inst.rows):
             nz = np.flatnonzero(row.coef)
-            low, high = (pins[k], pins[k]) if k in pins else (row.lower, row.upper)
             b.add_constraints(
                 row.family,
                 np.zeros(nz.size, int),
                 x[nz],
                 row.coef[nz],
-                low - row_slack(np.array([low]), self.precision)[0] * room,
-                high,
+                low[n + k],
+                high[n + k],
                 names=[f"{row.family} {k}: {row.name}"],
                 num_rows=1,
             )
@@ -160,6 +221,9 @@ class Stages:
         self.solves += 1
         if self.record is not None:
             self.record.append((" ".join(w for w in (self.context, what) if w), problem, result))
+        return self._checked(result)
+
+    def _checked(self, result: SolveResult) -> SolveResult:
         if result.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
             raise diagnose(self.inst, self.solver)
         if not result.ok or result.x is None:
@@ -168,6 +232,90 @@ class Stages:
                 f"({result.termination}); no allocation was produced"
             )
         return result
+
+    def level(
+        self,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        kept: Kept,
+        idx: np.ndarray,
+        base: np.ndarray,
+        weight: np.ndarray,
+        level_top: float,
+    ) -> LevelStage:
+        """Solve one fill step, ``max t`` with ``x_i ≥ b_i + t w_i`` for the tasks ``idx``.
+
+        Recorded, the whole stage problem is built and solved by :meth:`run`. Otherwise
+        it is built without its fixed columns to begin with: the very problem
+        :func:`.reduced.solve_without_fixed` makes of the whole one (the same arrays,
+        bit for bit; ``tests/test_stages.py``), without first building the column of
+        every task of the year. After the first tiers most tasks are fixed, and at
+        10.000 tasks that build and its reduction cost more than the solver's own
+        work on a small fill.
+        """
+        inst = self.inst
+        sides = len(SOURCES) + len(inst.rows)
+        whole = (inst.n + 1, sides + idx.size)
+        low, high = self.sides(kept)
+        if self.record is not None:
+            b, x = self.base(lower, upper, kept)
+            t = b.add_variables("level", 1, 0.0, level_top, names=["level"])
+            coverage = _coverage(b, x[idx], t, base, weight, np.zeros(idx.size))
+            b.set_objective(t, np.ones(1), "maximize")
+            problem = b.build()
+            return LevelStage(problem, self.run(problem, "level"), int(t[0]), coverage, low, whole)
+        top = np.maximum(lower, upper)
+        fixed = lower == top
+        # what the fixed columns put into each row, summed in column order as
+        # solve_without_fixed sums it (so the bounds are the same to the last bit)
+        n = len(SOURCES)
+        shift = np.zeros(sides)
+        shift[:n] = np.bincount(inst.source[fixed], weights=lower[fixed], minlength=n)
+        rows = []
+        for k, row in enumerate(inst.rows):
+            nz = np.flatnonzero(row.coef)
+            out = nz[fixed[nz]]
+            shift[n + k] = np.bincount(
+                np.zeros(out.size, int), weights=row.coef[out] * lower[out], minlength=1
+            )[0]
+            rows.append(nz[~fixed[nz]])
+        kept_cols = np.flatnonzero(~fixed)
+        column = np.full(inst.n, -1)
+        column[kept_cols] = np.arange(kept_cols.size)
+        b = ProblemBuilder()
+        x = b.add_variables("x", kept_cols.size, lower[kept_cols], top[kept_cols])
+        t = b.add_variables("level", 0 if level_top == 0.0 else 1, 0.0, level_top)
+        b.add_constraints(
+            "envelope",
+            inst.source[kept_cols],
+            x,
+            np.ones(kept_cols.size),
+            low[:n] - shift[:n],
+            high[:n] - shift[:n],
+            names=[f"envelope {s}" for s in SOURCES],
+            num_rows=n,
+        )
+        for k, (row, nz) in enumerate(zip(inst.rows, rows, strict=True)):
+            b.add_constraints(
+                row.family,
+                np.zeros(nz.size, int),
+                column[nz],
+                row.coef[nz],
+                low[n + k] - shift[n + k],
+                high[n + k] - shift[n + k],
+                names=[f"{row.family} {k}: {row.name}"],
+                num_rows=1,
+            )
+        moved = np.zeros(idx.size)
+        out = fixed[idx]
+        moved[out] += lower[idx[out]]
+        coverage = _coverage(b, column[idx], t, base, weight, moved)
+        b.set_objective(t, np.ones(t.size), "maximize")
+        problem = b.build()
+        result = solve(problem, solver=self.solver)
+        self.solves += 1
+        level = int(t[0]) if t.size else None
+        return LevelStage(problem, self._checked(result), level, coverage, low, whole)
 
     def feasible(self, lower: np.ndarray, upper: np.ndarray, kept: Kept, *, strict: bool = False) -> bool:
         """Whether the rules can all be met within these bounds (an LP with no objective).
