@@ -38,9 +38,10 @@ def row_activity(problem: LinearProblem, x: np.ndarray) -> np.ndarray:
 
 
 def clean(values: ArrayLike) -> np.ndarray:
-    """Return a float copy with negative zeros turned into zeros (nicer to print)."""
+    """Return a read-only float copy with negative zeros turned into zeros (nicer to print)."""
     out = np.array(values, dtype=np.float64)
     out += 0.0  # -0.0 + 0.0 is 0.0
+    out.setflags(write=False)
     return out
 
 

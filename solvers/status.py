@@ -52,6 +52,8 @@ class SolverError(RuntimeError):
 def _readonly(values: np.ndarray | None) -> np.ndarray | None:
     if values is None:
         return None
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and not values.flags.writeable:
+        return values  # already frozen (a backend's own copy): nobody can change it
     arr = np.array(values, dtype=np.float64)  # private copy
     arr.setflags(write=False)
     return arr
