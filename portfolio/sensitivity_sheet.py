@@ -4,8 +4,9 @@ Two tables, from :meth:`Allocation.sensitivity` and :meth:`Allocation.marginal`:
 
 - per envelope (funding source and year): the envelope, the range
   ``[holds_from, holds_until]`` over which the marginal vector holds, the first
-  tier the envelope does not cover, its level, and the level's rise per million
-  (as ``1/266.884`` and as the million VND that raise it by one percentage point);
+  tier whose tasks the extra money raises, the level of those tasks, and the
+  level's rise per million (as ``1/266.884`` and as the million VND that raise it
+  by one percentage point), as :meth:`Allocation.sensitivity` defines them;
 - per task, in document order: the share of each extra million of each
   envelope that the task receives (over the whole run: in a plan a change in
   one year's envelope moves later years too), and the column's total, the share
@@ -53,13 +54,13 @@ def rate_text(value: float) -> str:
 
     Examples
     --------
-    >>> rate_text(1 / 266884), rate_text(0.0), rate_text(0.375)
-    ('1/266.884', '0', '0,375')
+    >>> rate_text(1 / 266884), rate_text(1 / 254707.5), rate_text(0.0), rate_text(0.375), rate_text(1.0)
+    ('1/266.884', '1/254.707,5', '0', '0,375', '1')
     """
     if not value > 0:
         return "0"
     inverse = 1.0 / value
-    if abs(inverse - round(inverse, 2)) <= 1e-6 * inverse:
+    if inverse > 1 and abs(inverse - round(inverse, 2)) <= 1e-6 * inverse:
         return f"1/{format_amount(inverse)}"
     return f"{value:.3g}".replace(".", ",")
 

@@ -19,8 +19,8 @@ import portfolio as pf
 from portfolio.model.options import RULES
 
 
-def _moved(allocation: pf.Allocation, source: str, year: int, delta: float) -> pd.Series:
-    """Each task's allocation (summed over the run) with one envelope moved by ``delta``."""
+def _moved_run(allocation: pf.Allocation, source: str, year: int, delta: float) -> pf.Allocation:
+    """The allocation's own run with one envelope moved by ``delta``."""
     years = allocation.years
     budget: dict[str, object] = {}
     for s in ("recurrent", "investment"):
@@ -28,7 +28,63 @@ def _moved(allocation: pf.Allocation, source: str, year: int, delta: float) -> p
         budget[s] = amounts if len(years) > 1 else amounts[0]
     options = allocation.options.model_dump()
     options.pop("budget")
-    return pf.optimize(allocation.tasks, budget=budget, **options).allocated
+    return pf.optimize(allocation.tasks, budget=budget, **options)
+
+
+def _moved(allocation: pf.Allocation, source: str, year: int, delta: float) -> pd.Series:
+    """Each task's allocation (summed over the run) with one envelope moved by ``delta``."""
+    return _moved_run(allocation, source, year, delta).allocated
+
+
+def _fills(rule: str, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each task's fill (0 to demand, 1 above the plan, 2 above demand) and weight (docs/model.md §4.2).
+
+    Proportional ``w = d``; equal awards ``w = 1``; closest to plan ``w = min(p, c)``, above the
+    plan ``c − min(p, c)``; above demand (pacing's headroom) ``w = u − d``.
+    """
+    x, d, lo, u, p = (rows[c].to_numpy(float) for c in ("allocated", "demand", "lower", "upper", "planned"))
+    cap = np.minimum(u, np.maximum(lo, d))
+    fill, weight = np.zeros(len(rows), int), d.copy() if rule != "equal_awards" else np.ones(len(rows))
+    if rule == "closest_to_plan":
+        plan = np.minimum(p, cap)
+        at_plan = x >= plan - 1e-6 * np.maximum(1.0, plan)
+        fill[at_plan], weight = 1, np.where(at_plan, cap - plan, plan)
+    above = (x >= cap - 1e-6 * np.maximum(1.0, cap)) & (u > cap)
+    fill[above], weight[above] = 2, (u - d)[above]
+    return fill, weight
+
+
+def _check_level_rise(allocation: pf.Allocation, row: pd.Series, moved: pf.Allocation, delta: float) -> None:
+    """The reported level rise is each moving task's of the rationed tier, by finite difference.
+
+    The rationed tier is the first tier with a task of the envelope's source and year that
+    gains from the extra money; the level rise is what each of them gains per million over its
+    weight (weighted and tier 1: the tier's coverage, allocated / demand).
+    """
+    source, year = row.name  # type: ignore[misc]
+    base, after = allocation.table, moved.table
+    mine = ((base["funding_source"] == source) & (base.index.get_level_values("year") == year)).to_numpy()
+    rows = base[mine]
+    gain = (after.loc[rows.index, "allocated"] - rows["allocated"]).to_numpy(float) / delta
+    noise = (0.01 + 1e-6 * delta) / delta  # what the finite difference is known to, per million
+    rising = gain > noise
+    if not rising.any():
+        assert row["level_per_million"] == 0.0
+        return
+    tier = int(rows["tier"].to_numpy()[rising].min())
+    assert row["rationed_tier"] == tier
+    in_tier = rows["tier"].to_numpy() == tier
+    if allocation.rule == "weighted" or tier == 1:
+        need = float(rows.loc[in_tier, "demand"].sum())
+        assert row["level_per_million"] == pytest.approx(
+            gain[in_tier].sum() / need, abs=len(rows) * noise / need
+        )
+        return
+    fill, weight = _fills(allocation.rule, rows)
+    moving = in_tier & rising & (weight > 0)
+    moving &= fill == fill[moving].min()
+    for g, w in zip(gain[moving], weight[moving], strict=True):
+        assert g / w == pytest.approx(row["level_per_million"], rel=1e-4, abs=2 * noise / w), (source, year)
 
 
 def _check_finite_differences(allocation: pf.Allocation) -> None:
@@ -42,9 +98,11 @@ def _check_finite_differences(allocation: pf.Allocation) -> None:
             delta = fraction * room
             if not np.isfinite(delta) or delta <= 1e-6:
                 continue
-            gained = _moved(allocation, source, year, delta) - base
+            moved = _moved_run(allocation, source, year, delta)
+            gained = moved.allocated - base
             expected = delta * slope.reindex(gained.index)
             assert (gained - expected).abs().max() <= 0.01 + 1e-6 * delta, (source, year, fraction)
+            _check_level_rise(allocation, row, moved, delta)
         below = row["amount"] - row["holds_from"]
         if below > 1e-6:
             delta = -0.5 * below
@@ -73,6 +131,10 @@ def test_equal_awards_gives_the_money_to_b38_alone(tasks: pf.TaskList) -> None:
     recurrent = marginal.loc[("recurrent", 2024)]["per_million"]
     assert recurrent["B38"] == pytest.approx(1.0)
     assert recurrent.drop("B38").abs().max() <= 1e-9
+    row = allocation.sensitivity().loc[("recurrent", 2024)]
+    # tier 3's award rises by 1 per million (B38 alone is below it), not tier 4 rationed
+    assert row["rationed_tier"] == 3 and row["level_per_million"] == pytest.approx(1.0)
+    assert row["level"] == pytest.approx(allocation.year_table(2024).loc["B38", "allocated"])
     until = allocation.sensitivity().loc[("recurrent", 2024), "holds_until"]
     assert until == pytest.approx(513268.48, abs=0.01)
     # investment: 2.571 is left and nothing moves until D3's 20.000 fits (Đ51 k5), at 83.819
@@ -90,7 +152,22 @@ def test_an_analyst_row_sends_the_money_to_tier_3(tasks: pf.TaskList) -> None:
     # tier 3 but B28 (held by the row) shares it: 266.884 − 12.176,5 = 254.707,5 of demand
     assert recurrent["B38"] == pytest.approx(237540.6667 / 254707.5, rel=1e-6)
     assert recurrent["B28"] == pytest.approx(0.0, abs=1e-9) and recurrent.sum() == pytest.approx(1.0)
-    assert allocation.sensitivity().loc[("recurrent", 2024), "rationed_tier"] == 3
+    row = allocation.sensitivity().loc[("recurrent", 2024)]
+    # not tier 4 at 1/145.687,5, nor tier 3 at level 1 rising by 0 (B28's level, at its cap)
+    assert row["rationed_tier"] == 3
+    assert row["level_per_million"] == pytest.approx(1 / 254707.5, rel=1e-6)
+    table = allocation.year_table(2024)
+    tier_3 = (table["tier"] == 3) & (table["funding_source"] == "recurrent")
+    moving = table.loc[tier_3 & (table.index != "B28")]
+    assert row["level"] == pytest.approx(moving["allocated"].sum() / 254707.5, rel=1e-6)
+    # each of tier 3's moving tasks by finite difference: its level x/d rises by 1/254.707,5 per million
+    delta = 1000.0
+    more = _moved_run(allocation, "recurrent", 2024, delta).year_table(2024)
+    rise = (more.loc[moving.index, "allocated"] - moving["allocated"]) / moving["demand"] / delta
+    assert rise.to_numpy() == pytest.approx(np.full(len(moving), 1 / 254707.5), rel=1e-6)
+    assert (
+        more.loc[table["tier"] == 4, "allocated"] - table.loc[table["tier"] == 4, "allocated"]
+    ).abs().max() <= 1e-6
     _check_finite_differences(allocation)
 
 
@@ -99,6 +176,10 @@ def test_an_agency_floor_does_not_move_the_task_it_holds(tasks: pf.TaskList) -> 
     recurrent = allocation.marginal().loc[("recurrent", 2024)]["per_million"]
     assert recurrent["B28"] == pytest.approx(0.0, abs=1e-9)  # held at the floor's forced amount
     assert recurrent["B38"] == pytest.approx(237540.6667 / 254707.5, rel=1e-6)
+    row = allocation.sensitivity().loc[("recurrent", 2024)]
+    # the level of the tasks that move, not B28's forced coverage
+    assert row["rationed_tier"] == 3
+    assert row["level_per_million"] == pytest.approx(1 / 254707.5, rel=1e-6)
     _check_finite_differences(allocation)
 
 
@@ -106,6 +187,9 @@ def test_weighted_with_equal_weights_is_the_default_with_a_finite_range(tasks: p
     weighted, default = pf.optimize(tasks, rule="weighted"), pf.optimize(tasks)
     gap = (weighted.marginal()["per_million"] - default.marginal()["per_million"]).abs().max()
     assert gap <= 1e-6  # not a marginal utility of 0,375: what each task gains
+    row = weighted.sensitivity().loc[("recurrent", 2024)]
+    assert row["rationed_tier"] == 3  # no common level: tier 3's coverage rises by 1/266.884
+    assert row["level_per_million"] == pytest.approx(1 / 266884, rel=1e-6)
     until = weighted.sensitivity().loc[("recurrent", 2024), "holds_until"]
     assert until == pytest.approx(513268.4833, abs=0.01)
     _check_finite_differences(weighted)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..money import format_amount, format_percent
+from ..sensitivity_sheet import rate_text
 from .words import source_word, tier_word
 
 if TYPE_CHECKING:
@@ -20,16 +21,6 @@ TOP = 5
 
 def _end(value: float) -> str:
     return format_amount(value) if np.isfinite(value) else ("∞" if value > 0 else "−∞")
-
-
-def _rate(value: float) -> str:
-    """A rise per million: ``1/266.884`` when it is the inverse of a round amount, else the number."""
-    if value <= 0:
-        return "0"
-    inverse = 1.0 / value
-    if abs(inverse - round(inverse, 2)) <= 1e-6 * inverse:
-        return f"1/{format_amount(inverse)}"
-    return f"{value:.3g}"
 
 
 def _share(value: float) -> str:
@@ -67,7 +58,7 @@ def print_sensitivity(allocation: Allocation, lang: str = "en") -> None:
             _end(row["holds_until"]),
             "–" if tier is None or tier != tier else tier_word(int(tier), lang),
             format_percent(row["level"]),
-            _rate(row["level_per_million"]),
+            rate_text(row["level_per_million"]),
         )
         print("".join(f"{c:<{w}}" for c, w in zip(cells, widths, strict=True)))
         mine = marginal[(marginal["envelope"] == source) & (marginal["year"] == year)]

@@ -326,8 +326,10 @@ class Allocation:
 
         Indexed by ``(envelope, year)``: ``amount``, ``holds_from`` and
         ``holds_until`` (the envelopes over which :meth:`marginal` holds),
-        ``rationed_tier`` (the first tier the envelope does not cover), its
-        ``level`` and ``level_per_million``, the level's rise per extra million.
+        ``rationed_tier`` (the first tier whose tasks the extra million raises; the
+        first not covered when none moves), the common ``level`` of its moving tasks
+        and ``level_per_million``, its rise per extra million (each moving task's gain
+        over its weight in the rule's fill; weighted and tier 1: the tier's coverage).
         """
         return self._marginal[1]
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InfeasibleError
+from .level_rise import level_rise
 from .options import SOURCES
 from .tolerances import AMOUNT, REPORT
 
@@ -51,7 +52,6 @@ class Piece:
     """The piece of ``x(E)`` starting at an envelope, towards more (or less) money."""
 
     slope: np.ndarray
-    level_slope: float
     end: float
 
 
@@ -95,7 +95,6 @@ def _piece(
     envelope: float,
     direction: float,
     reach: float,
-    level_key: tuple[str, int, int] | None,
     tol: Callable[[np.ndarray], float],
     hint: tuple[float, float | None] | None = None,
 ) -> Piece:
@@ -107,10 +106,10 @@ def _piece(
     """
     start = run(envelope)
     assert start is not None
-    x0, levels0 = start
+    x0 = start[0]
     step = 1e-6 * max(1.0, abs(envelope))
     if reach < step:  # no room in this direction (an envelope of 0, going down)
-        return Piece(np.zeros_like(x0), 0.0, envelope)
+        return Piece(np.zeros_like(x0), envelope)
     good, slope = 0.0, None
     probe = step
     if hint is not None:  # go on from what the quick look found
@@ -130,18 +129,14 @@ def _piece(
             break  # the line broke between good and probe
         good, slope = probe, candidate
         if probe >= 2 * reach:  # past every task's cap: the line holds for good
-            level_slope = _level_slope(levels0, at[1], level_key, probe)
             # past every cap: the line holds for good (down to an envelope of 0)
-            return Piece(
-                direction * slope, direction * level_slope, np.inf if direction > 0 else envelope - reach
-            )
+            return Piece(direction * slope, np.inf if direction > 0 else envelope - reach)
         if probe >= reach:
             probe = 2 * reach
             continue
         probe = min(probe * _GROWTH, reach)
     if slope is None:  # the very first step crossed a break (or an infeasible side): a point
-        return Piece(np.zeros_like(x0), 0.0, envelope)
-    level_slope = _level_slope(levels0, run(envelope + direction * good)[1], level_key, good)  # type: ignore[index]
+        return Piece(np.zeros_like(x0), envelope)
     lo, hi = good, probe
     # where the line of this piece meets the line of the piece that holds at ``hi``: a secant
     # search, each guess checked on the line (the slope then taken from the wider step)
@@ -167,19 +162,17 @@ def _piece(
         if after is not None and np.abs(after[0] - (x0 + (guess + step) * slope)).max() <= tol(after[0]):
             lo = min(hi, guess + step)
             continue
-        level_slope = _level_slope(levels0, on[1], level_key, guess)
-        return Piece(direction * slope, direction * level_slope, envelope + direction * guess)
+        return Piece(direction * slope, envelope + direction * guess)
     for _ in range(_BISECT):  # more than one break between the probes
         mid = 0.5 * (lo + hi)
         at = run(envelope + direction * mid)
         if at is not None and np.abs(at[0] - (x0 + mid * slope)).max() <= tol(at[0]) * (1 + 2 * mid / lo):
             lo, slope = mid, (at[0] - x0) / mid  # the slope from the wider step
-            level_slope = _level_slope(levels0, at[1], level_key, mid)
         else:
             hi = mid
         if hi - lo <= REPORT / 10:  # the end to a thousandth of a million
             break
-    return Piece(direction * slope, direction * level_slope, envelope + direction * lo)
+    return Piece(direction * slope, envelope + direction * lo)
 
 
 @dataclass(frozen=True)
@@ -244,7 +237,6 @@ def _quick_piece(
     envelope: float,
     direction: float,
     reach: float,
-    key: tuple[str, int, int] | None,
     tol: Callable[[np.ndarray], float],
     rough: np.ndarray | None,
 ) -> tuple[Piece | None, tuple[float, float | None] | None]:
@@ -284,7 +276,7 @@ def _quick_piece(
             first = run(envelope + direction * small)
             if first is None or np.abs(first[0] - (x0 + small * rough)).max() > 4 * tol(first[0]):
                 # ``envelope`` is itself a break: the caller sees the slopes differ
-                return Piece(direction * (rough + 1.0), 0.0, envelope), None
+                return Piece(direction * (rough + 1.0), envelope), None
         # the rough slope is known to 2·tol/small: it tells half-way only when that is near
         allowance = tol(x0) * (1 + far / small)
         mid_on = at_mid is not None and np.abs(at_mid[0] - (x0 + far / 2 * rough)).max() <= allowance
@@ -293,23 +285,11 @@ def _quick_piece(
         past = run(envelope + direction * min(end + small, reach))
         if past is not None and np.abs(past[0] - (x0 + (end + small) * slope)).max() <= 2 * tol(past[0]):
             return None, (min(end + small, reach), None)
-    level = _level_slope(run(envelope)[1], at_far[1], key, far)  # type: ignore[index]
     # a jump belongs to the next piece: the range ends at the last envelope checked on the line
     stop = envelope + direction * (
         far if jump else end if not infinite else reach if direction < 0 else np.inf
     )
-    return Piece(direction * slope, direction * level, stop), None
-
-
-def _level_slope(
-    before: dict[tuple[str, int, int], float],
-    after: dict[tuple[str, int, int], float],
-    key: tuple[str, int, int] | None,
-    step: float,
-) -> float:
-    if key is None or step <= 0:
-        return 0.0
-    return (after.get(key, 0.0) - before.get(key, 0.0)) / step
+    return Piece(direction * slope, stop), None
 
 
 def _rationed_tier(rows: pd.DataFrame) -> int | None:
@@ -317,6 +297,33 @@ def _rationed_tier(rows: pd.DataFrame) -> int | None:
     short = rows.groupby("tier")[["allocated", "demand"]].sum()
     short = short[short["allocated"] < short["demand"] - AMOUNT * np.maximum(1.0, short["demand"])]
     return int(short.index.min()) if len(short) else None
+
+
+@dataclass(frozen=True)
+class _Rise:
+    tier: int | None
+    level: float
+    per_million: float
+
+
+def _rise(allocation: Allocation, envelope: tuple[str, int], mine: np.ndarray, slope: np.ndarray) -> _Rise:
+    """The rationed tier of an envelope, its level and rise, from the marginal vector (``level_rise``).
+
+    ``mine`` marks the rows of the envelope's source and year, ``slope`` their gain per
+    extra million. When no task rises, the first tier not covered, at its level, rising by 0.
+    """
+    rows = allocation.table[mine]
+    found = level_rise(
+        allocation.rule,
+        slope,
+        *(rows[c].to_numpy(float) for c in ("tier", "allocated", "demand", "lower", "upper", "planned")),
+    )
+    if found is not None:
+        return _Rise(found.tier, found.level, found.per_million)
+    rationed = _rationed_tier(rows)
+    if rationed is None:
+        return _Rise(None, 1.0, 0.0)
+    return _Rise(rationed, allocation.levels.get((*envelope, rationed), 1.0), 0.0)
 
 
 def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -331,7 +338,8 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
         year of the task.
     sensitivity : DataFrame
         Indexed by ``(envelope, year)``: ``amount``, ``holds_from``,
-        ``holds_until``, ``rationed_tier``, ``level`` and ``level_per_million``.
+        ``holds_until``, and from the marginal vector (:mod:`.level_rise`)
+        ``rationed_tier``, ``level`` and ``level_per_million``.
     """
     import pandas as pd
 
@@ -350,9 +358,6 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
     for source in SOURCES:
         for year in allocation.years:
             amount = float(allocation.envelopes[(source, year)])
-            mine = (task_year == year) & (table["funding_source"] == source).to_numpy()
-            rationed = _rationed_tier(table[mine])
-            key = (source, year, rationed) if rationed is not None else None
             run = _evaluate(allocation, source, year)
             # beyond every cap and every waiting start's demand of the year nothing more moves
             of_year = table.loc[task_year == year]
@@ -369,10 +374,11 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
                 idle=amount - float(table.loc[own, "allocated"].sum()),
                 exact=len(allocation.years) == 1,
             )
-            quick, hint = _quick_piece(run, line, amount, 1.0, reach, key, tol, None)
-            up = quick or _piece(run, amount, 1.0, reach, key, tol, hint)
-            quick, hint = _quick_piece(run, line, amount, -1.0, amount, key, tol, -up.slope)
-            down = quick or _piece(run, amount, -1.0, amount, key, tol, hint)
+            quick, hint = _quick_piece(run, line, amount, 1.0, reach, tol, None)
+            up = quick or _piece(run, amount, 1.0, reach, tol, hint)
+            quick, hint = _quick_piece(run, line, amount, -1.0, amount, tol, -up.slope)
+            down = quick or _piece(run, amount, -1.0, amount, tol, hint)
+            rise = _rise(allocation, (source, year), own, up.slope[own])
             scale = max(1.0, float(np.abs(up.slope).max(initial=0.0)))
             same = float(np.abs(up.slope - down.slope).max(initial=0.0)) <= 1e-6 * scale
             records.append(
@@ -382,9 +388,9 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
                     "amount": amount,
                     "holds_from": down.end if same else amount,
                     "holds_until": up.end,
-                    "rationed_tier": rationed,
-                    "level": allocation.levels.get(key, 1.0) if key else 1.0,
-                    "level_per_million": up.level_slope,
+                    "rationed_tier": rise.tier,
+                    "level": rise.level,
+                    "level_per_million": rise.per_million,
                 }
             )
             gain = pd.DataFrame({"id": ids, "task_year": task_year, "slope": up.slope})
