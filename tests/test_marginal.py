@@ -83,7 +83,10 @@ def _check_level_rise(
         allowance = int(in_tier.sum()) * noise / need
         assert row["level_per_million"] == pytest.approx(gain[in_tier].sum() / need, rel=1e-4, abs=allowance)
         return
-    fill, weight = _fills(allocation.rule, rows)
+    # closest to plan: the document's plan in every year of a plan (the table shows it in the first)
+    inst = allocation.instances[allocation.years.index(year)]
+    planned = pd.Series(inst.planned, index=list(inst.ids)).reindex(rows.index.get_level_values("id"))
+    fill, weight = _fills(allocation.rule, rows.assign(planned=planned.to_numpy()))
     moving = in_tier & rising & (weight > 0)
     moving &= fill == fill[moving].min()
     for g, w in zip(gain[moving], weight[moving], strict=True):
@@ -242,6 +245,36 @@ def test_under_pacing_the_range_ends_where_the_headroom_starts() -> None:
     assert row["holds_until"] == pytest.approx(2.25)
     slope = allocation.marginal().loc[("investment", 2024), "per_million"]
     assert slope["D1"] == pytest.approx(1 / 3) and slope["D2"] == pytest.approx(2 / 3)
+    _check_finite_differences(allocation)
+
+
+def test_closest_to_plan_rises_from_the_documents_plan_in_every_year() -> None:
+    # 2025 of a plan: B1 (plan 7) and C1 (started 2024, plan 0) share tier 3 above their plans,
+    # weights c − min(p, c) = 52,67 − 7 and 38,33: the level rises by 1/84 per million, though the
+    # table shows the plan in 2024 only
+    tasks = make_tasks(
+        {"id": "A1", "approved": 4.0, "planned": 41.0, "start_year": 2024, "end_year": 2024},
+        {
+            "id": "B1",
+            "approved": 198.0,
+            "spent_before": 40.0,
+            "planned": 7.0,
+            "start_year": 2023,
+            "end_year": 2026,
+        },
+        {"id": "C1", "approved": 115.0, "start_year": 2024, "end_year": 2026},
+        {"id": "C2", "approved": 197.0, "planned": 10.0, "start_year": 2024, "end_year": 2025},
+        {"id": "D1", "approved": 24.0, "spent_before": 4.0, "start_year": 2023, "end_year": 2027},
+        {"id": "D2", "approved": 2.0, "planned": 90.0, "start_year": 2023, "end_year": 2027},
+    )
+    budget = {"recurrent": [193.5, 174.15, 212.85], "investment": [3.3, 2.97, 3.63]}
+    allocation = pf.optimize(tasks, budget=budget, rule="closest_to_plan", years=3, seed_share=0.1)
+    row = allocation.sensitivity().loc[("recurrent", 2025)]
+    assert row["rationed_tier"] == 3
+    assert row["level_per_million"] == pytest.approx(1 / 84, rel=1e-6)
+    b1, c1 = (allocation.table.loc[(2025, i), "allocated"] for i in ("B1", "C1"))
+    assert row["level"] == pytest.approx((b1 - 7) / (52.66667 - 7), rel=1e-5)
+    assert row["level"] == pytest.approx(c1 / 38.33333, rel=1e-5)
     _check_finite_differences(allocation)
 
 

@@ -313,10 +313,18 @@ def _rise(allocation: Allocation, envelope: tuple[str, int], mine: np.ndarray, s
     extra million. When no task rises, the first tier not covered, at its level, rising by 0.
     """
     rows = allocation.table[mine]
+    planned = rows["planned"].to_numpy(float)
+    years = list(allocation.years)
+    if len(allocation.instances) == len(years):  # the plan the rule used: the document's, every year
+        inst = allocation.instances[years.index(envelope[1])]
+        by_id = dict(zip(inst.ids, inst.planned, strict=True))
+        ids = rows.index.get_level_values("id").astype(str)
+        planned = np.array([by_id.get(i, p) for i, p in zip(ids, planned, strict=True)], dtype=float)
     found = level_rise(
         allocation.rule,
         slope,
-        *(rows[c].to_numpy(float) for c in ("tier", "allocated", "demand", "lower", "upper", "planned")),
+        *(rows[c].to_numpy(float) for c in ("tier", "allocated", "demand", "lower", "upper")),
+        planned,
     )
     if found is not None:
         return _Rise(found.tier, found.level, found.per_million)
