@@ -11,7 +11,7 @@ that same vector holds: for any ``δ`` with ``E + δ`` inside it,
 It is computed from the rule itself, by re-running the allocation with the
 one envelope changed (so a change in one year's envelope moves later years of a
 plan too). Within a range the vector is constant, so the allocation's own bounds
-foresee where the line ends (:func:`_predicted_end`: a moving task meets a bound, a
+foresee where the line ends (:func:`.foresight.predicted_end`: a moving task meets a bound, a
 waiting start comes to fit, the idle money runs out); two or three runs check the
 line there and half-way (:func:`_quick_piece`) and give the slope from the widest
 step. Where the foresight fails, a search (:func:`_piece`): steps growing eightfold
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InfeasibleError
+from .foresight import Line, predicted_end, starts_of
 from .level_rise import level_rise
 from .options import SOURCES
 from .tolerances import AMOUNT, REPORT
@@ -175,62 +176,6 @@ def _piece(
     return Piece(direction * slope, envelope + direction * lo)
 
 
-@dataclass(frozen=True)
-class Line:
-    """What the allocation at an envelope tells of where its line can end (docs/model.md §5).
-
-    ``own`` marks the rows of the envelope's year and source, whose bounds do not move
-    with the envelope; ``new`` the new starts of that year and source left waiting.
-    """
-
-    x: np.ndarray
-    lower: np.ndarray
-    demand: np.ndarray
-    upper: np.ndarray
-    own: np.ndarray
-    new: np.ndarray
-    idle: float
-    exact: bool  # one year: a bound or a start that fits ends the line for sure
-
-
-def _predicted_end(line: Line, slope: np.ndarray, direction: float, reach: float) -> tuple[float, bool, bool]:
-    """Where the line ``x + δ·slope`` (δ ≥ 0, per million moved) first breaks, as the bounds tell.
-
-    The first moving task to meet its demand (from below, or under pacing from above),
-    cap or floor; a waiting new start whose demand the idle money comes to fit (the
-    vector jumps there); the idle money running out. Returns ``(δ, sure, jump)``:
-    ``sure`` when the break is certain (a bound of the envelope's own year and
-    source, or any break of a one-year run), ``jump`` when ``x`` jumps at ``δ``
-    (the line holds only below it); ``δ = inf`` when nothing is foreseen.
-    """
-    x, eps = line.x, 1e-9
-    scale = np.maximum(1.0, np.abs(line.demand))
-    rising, falling = slope > eps, slope < -eps
-    # demand is a break either way: below it a task is rationed, above it (pacing) it shares headroom
-    target = np.where(x < line.demand - AMOUNT * scale, line.demand, line.upper)
-    floor = np.where(x > line.demand + AMOUNT * scale, line.demand, line.lower)
-    ends = np.full(len(x), np.inf)
-    ends[rising] = (target - x)[rising] / slope[rising]
-    ends[falling] = (x - floor)[falling] / -slope[falling]
-    ends[ends <= AMOUNT] = np.inf  # at a bound already: its slope says it does not move on
-    best = int(np.argmin(ends)) if len(ends) else 0
-    end, sure, jump = np.inf, True, False
-    if len(ends):
-        end, sure = float(ends[best]), bool(line.own[best] or line.exact)
-    idle_rate = direction - float(slope[line.own].sum())  # what the idle money gains per million moved
-    if idle_rate > 1e-9:
-        need = line.demand[line.new]
-        fits = (need - AMOUNT * np.maximum(1.0, need) - line.idle) / idle_rate
-        fits = fits[fits > AMOUNT]
-        if fits.size and float(fits.min()) < end:
-            end, sure, jump = float(fits.min()), line.exact, True
-    elif idle_rate < -1e-9 and line.idle > AMOUNT:  # going down: the idle money runs out
-        runs_out = line.idle / -idle_rate
-        if runs_out < end:
-            end, sure, jump = runs_out, True, False
-    return (end, sure, jump) if end < reach else (np.inf, True, False)
-
-
 def _quick_piece(
     run: Callable[[float], tuple[np.ndarray, dict[tuple[str, int, int], float]] | None],
     line: Line,
@@ -244,7 +189,7 @@ def _quick_piece(
 
     A small step gives a rough slope (or ``rough``, the other side's, per million moved
     in ``direction``); the line's end is foreseen from the bounds
-    (:func:`_predicted_end`) and the line is checked at its end and half-way (and,
+    (:func:`.foresight.predicted_end`) and the line is checked at its end and half-way (and,
     when the end is not certain, just past it). Returns the piece, or ``None`` and
     where the search should go on (:func:`_piece`'s ``hint``; ``None``: from scratch).
     """
@@ -259,7 +204,7 @@ def _quick_piece(
         if first is None:
             return None, None
         rough = (first[0] - x0) / small
-    end, sure, jump = _predicted_end(line, rough, direction, reach)
+    end, sure, jump = predicted_end(line, rough, direction, reach)
     infinite = not np.isfinite(end)
     far = 2 * reach if infinite else end - (REPORT / 10 if jump else 0.0)
     if direction < 0 and infinite:
@@ -320,12 +265,10 @@ def _rise(allocation: Allocation, envelope: tuple[str, int], mine: np.ndarray, s
         by_id = dict(zip(inst.ids, inst.planned, strict=True))
         ids = rows.index.get_level_values("id").astype(str)
         planned = np.array([by_id.get(i, p) for i, p in zip(ids, planned, strict=True)], dtype=float)
-    found = level_rise(
-        allocation.rule,
-        slope,
-        *(rows[c].to_numpy(float) for c in ("tier", "allocated", "demand", "lower", "upper")),
-        planned,
+    tier, allocated, demand, lower, upper = (
+        rows[c].to_numpy(float) for c in ("tier", "allocated", "demand", "lower", "upper")
     )
+    found = level_rise(allocation.rule, slope, tier, allocated, demand, lower, upper, planned)
     if found is not None:
         return _Rise(found.tier, found.level, found.per_million)
     rationed = _rationed_tier(rows)
@@ -361,6 +304,18 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
     def tol(x: np.ndarray) -> float:
         return 100.0 * precision * max(1.0, float(np.abs(x).max(initial=0.0))) + AMOUNT
 
+    source_of = table["funding_source"].to_numpy(object)
+    group = np.searchsorted(np.asarray(allocation.years), task_year) * len(SOURCES)
+    group += np.select([source_of == s for s in SOURCES], list(range(len(SOURCES))), 0)
+    size = len(allocation.years) * len(SOURCES)
+    spent = np.bincount(group, weights=table["allocated"].to_numpy(float), minlength=size)
+    idle = np.array([allocation.envelopes[(s, y)] for y in allocation.years for s in SOURCES], dtype=float)
+    idle -= spent
+    starts = starts_of(allocation, group)
+    task_code = np.unique(ids, return_inverse=True)[1]
+    need = table["remaining_need"].to_numpy(float)
+    carries = table["kind"].isin(["continuing", "new"]).to_numpy() & (need > AMOUNT)
+    share = np.where(carries, table["demand"].to_numpy(float) / np.where(carries, need, 1.0), 0.0)
     marginal_parts = []
     records = []
     for source in SOURCES:
@@ -378,8 +333,13 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
                 demand=table["demand"].to_numpy(float),
                 upper=table["upper"].to_numpy(float),
                 own=own,
-                new=own & (table["tier"].to_numpy(int) == 4) & (table["allocated"].to_numpy(float) <= AMOUNT),
-                idle=amount - float(table.loc[own, "allocated"].sum()),
+                group=group,
+                task=task_code,
+                year=np.searchsorted(np.asarray(allocation.years), task_year),
+                share=share,
+                here=allocation.years.index(year) * len(SOURCES) + SOURCES.index(source),
+                idle=idle,
+                starts=starts,
                 exact=len(allocation.years) == 1,
             )
             quick, hint = _quick_piece(run, line, amount, 1.0, reach, tol, None)
