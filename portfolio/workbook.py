@@ -32,10 +32,8 @@ shows as ``-`` as in the document. Each amount shows the digits it has (at most
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import math
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -61,8 +59,6 @@ _WIDE = 48  # a text column wider than this wraps instead
 # the Vietnamese locale (LCID 0x042A): LibreOffice then shows 76.559,18 whatever its own locale;
 # Excel shows the separators of the reader's Windows settings
 _VIETNAMESE = "[$-42A]"
-# the formulas the project writes: cell references, ranges, arithmetic, SUM and SUBTOTAL(9, ...)
-_PLAIN_FORMULA = re.compile(r"=?(?:\$?[A-Z]{1,3}\$?\d+|[-+*/:,()]|SUM\(|SUBTOTAL\(9,)+")
 _SAMPLE = 2000  # widths come from the first rows and the last 50 (the totals) of a longer sheet
 _LINE_HEIGHT = 15.0  # points per line of 11-point text
 _GLYPH = 1.0  # width of an average character of text in "0" widths (with diacritics, bold)
@@ -247,31 +243,8 @@ def _lines(cells: Sequence[Cell], widths: dict[int, float], columns: Iterable[in
     return lines
 
 
-@functools.cache
-def _worksheet_class() -> type[Worksheet]:
-    """XlsxWriter's worksheet, passing the project's plain formulas straight through.
-
-    XlsxWriter runs ~30 regular expressions over every formula to prefix Excel 365's
-    functions with ``_xlfn.``; a formula made only of cell references, arithmetic,
-    ``SUM`` and ``SUBTOTAL`` has none of them, so it is stored as written (without its
-    ``=``, as XlsxWriter stores it): the same bytes, a third of the time per
-    formula (100.000 difference formulas in a working paper). Any other formula, and
-    every formula if XlsxWriter renames the hook, takes XlsxWriter's own way.
-    """
-    from xlsxwriter.worksheet import Worksheet
-
-    class PlainFormulas(Worksheet):
-        def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
-            if _PLAIN_FORMULA.fullmatch(formula):
-                return formula[1:] if formula.startswith("=") else formula
-            prepared: str = super()._prepare_formula(formula, *args, **kwargs)
-            return prepared
-
-    return PlainFormulas
-
-
 def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> None:
-    sheet = book.add_worksheet(title, worksheet_class=_worksheet_class())
+    sheet = book.add_worksheet(title)
     widths, wrapped = _widths(spec)
     for column, width in sorted(widths.items()):
         sheet.set_column(column, column, width)

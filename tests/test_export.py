@@ -476,7 +476,7 @@ def test_the_export_leaves_garbage_collection_as_it_found_it(tmp_path: Path, ena
 
 
 def test_formulas_are_stored_as_excel_reads_them(tmp_path: Path) -> None:
-    """The project's plain formulas go in as written; any other keeps XlsxWriter's _xlfn. prefix."""
+    """Formulas are stored as Excel reads them: ours as written, a newer function with its _xlfn. prefix."""
     import zipfile
 
     from portfolio.sheets import Formula, Sheet
