@@ -241,8 +241,19 @@ def _fill(
                 stop = list(active)  # at the top level every active task stops
             else:
                 stop = [i for i in active if (cap[i] - base[i]) / w[i] <= t_cap + 1e-9 * max(1.0, t_cap)]
-            for i in stop:  # at the level the LP reached: t_cap may be a hair above what it allows
-                lo[i] = max(lo[i], min(cap[i], base[i] + w[i] * t_star))
+            # at the level the LP reached: t_cap may be a hair above what it allows, and the LP's
+            # own level may overshoot by its feasibility tolerance, which the faces' hair of room
+            # (spent by an earlier tier) may not absorb: step a hair down until the floors hold
+            for _ in range(4):
+                floors = lo.copy()
+                for i in stop:
+                    floors[i] = max(lo[i], min(cap[i], base[i] + w[i] * t_star))
+                if model.feasible(lo=floors):
+                    break
+                t_star *= 1 - 1e-9
+            else:
+                raise RuntimeError("reference: the level floors have no solution")
+            lo[:] = floors
             active = [i for i in active if i not in stop]
             continue
         # which tasks cannot go above their level floor f_i = max(l_i, b_i + t* w_i)?
@@ -461,6 +472,15 @@ def reference_allocate(
         # the tier keeps what it received
         for i in members:
             model.hi[i] = model.lo[i]
+        if model.change is not None:
+            # the least change again, given what the tiers so far received: a fill may take the
+            # face's hair of room (B1 at 0,25 + 1,6e-9 beside a row B1 + D2 <= 1), and the next
+            # tier, whose level that hair lowers, would then need more room than is left
+            model.change = (planned, INF)
+            ok, d_star, _ = model.lp(np.zeros(n), change_cost=True, maximize=False)
+            if not ok:
+                raise RuntimeError("reference: the least change has no solution after a tier")
+            model.change = (planned, d_star + 1e-9 * max(1.0, abs(d_star)))
         model.utility = None
         # all-or-nothing starts of this tier, in the priority order of new starts
         for i in candidates:

@@ -430,6 +430,21 @@ def planned_after_two_finishing() -> pf.TaskList:
     )
 
 
+def seeded_starts_beside_a_shared_row() -> pf.TaskList:
+    # A1, A2 annual (d = 1); B1 finishing (d = 1); B2, D2 continuing to 2025 (d = 0,5, planned 1);
+    # C1, D1 new one-year tasks planned at 0, seeded by the scenario
+    y = "Sở Y tế"
+    return make_tasks(
+        {"id": "A1", "agency": y, "approved": 1, "start_year": 2024, "end_year": 2024, "is_new": False},
+        {"id": "A2", "agency": y, "approved": 1, "start_year": 2024, "end_year": 2024, "is_new": False},
+        {"id": "B1", "agency": y, "approved": 1, "end_year": 2024},
+        {"id": "B2", "agency": y, "approved": 1, "end_year": 2025, "planned": 1},
+        {"id": "C1", "agency": y, "approved": 1, "start_year": 2024, "end_year": 2024},
+        {"id": "D1", "agency": y, "approved": 2, "start_year": 2024, "end_year": 2024, "is_new": True},
+        {"id": "D2", "agency": y, "approved": 1, "end_year": 2025, "planned": 1},
+    )
+
+
 def two_starts_planned_high() -> pf.TaskList:
     return make_tasks(
         {"id": "B1", "approved": 5, "end_year": 2024},
@@ -617,6 +632,18 @@ HAND = {
         "closest_to_plan",
         {"agency_caps": {"Sở Thử nghiệm": 4}},
         {"B1": 0, "B2": 1, "B3": 1, "C1": 1, "C2": 1},
+    ),
+    # pacing 1,5: B2, D2 may take 0,75. The least change is 2 (A1, A2 planned at 0) + 0,25 + 0,25
+    # (B2, D2 at 0,75) + 0,49 (B1 + C1, the rest of recurrent) + 0,21 (D1, the rest of
+    # investment), for any B1 in [0; 0,25] (the row caps B1 at 1 − D2); tier 2 takes it all,
+    # C1 the rest 0,24 above its seed 0,1. The reference's fill once took the face's hair of
+    # room for B1 (0,25 + 1,6e-9) and tier 4's stage then had no solution
+    "closest_to_plan, seeded starts beside a shared row": (
+        seeded_starts_beside_a_shared_row,
+        {"recurrent": 3.24, "investment": 0.96},
+        "closest_to_plan",
+        {"pacing": 1.5, "seed_share": 0.1, "must_fund": ["B2"], "constraints": ["B1 + D2 <= 1"]},
+        {"A1": 1, "A2": 1, "B1": 0.25, "B2": 0.75, "C1": 0.24, "D1": 0.21, "D2": 0.75},
     ),
 }
 
