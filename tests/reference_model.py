@@ -472,7 +472,7 @@ def reference_allocate(
         # the tier keeps what it received
         for i in members:
             model.hi[i] = model.lo[i]
-        if model.change is not None:
+        if model.change is not None and k < max(tier):
             # the least change again, given what the tiers so far received: a fill may take the
             # face's hair of room (B1 at 0,25 + 1,6e-9 beside a row B1 + D2 <= 1), and the next
             # tier, whose level that hair lowers, would then need more room than is left
@@ -566,7 +566,7 @@ def reference_admitted(
             trial = started | {c}
             try:
                 x = allocate(trial)
-            except (ReferenceInfeasible, RuntimeError):  # with it started, some stage has no point
+            except ReferenceInfeasible:  # with it started, the hard rules have no point
                 continue
             # whole to the reference's own LP accuracy (its least-change face is solved to
             # about 1e-6 of an amount; a start rationed short misses by far more), far inside the 0,01 promise

@@ -89,3 +89,21 @@ def test_yearly_budgets() -> None:
     assert plan.envelopes[("recurrent", 2025)] == 300000
     with pytest.raises(pf.ScenarioError, match="2-year"):
         pf.optimize(years=2, budget={"recurrent": [1, 2, 3]})
+
+
+@pytest.mark.parametrize("years", [1, 3])
+def test_a_start_locked_at_0_leaves_its_money_to_the_next(tasks: pf.TaskList, years: int) -> None:
+    # 93.000 of investment leaves 29.181 after D1, D2 (63.819): D3 (20.000) starts first, and
+    # D4 (26.688) no longer fits in 2024 (in a plan it waits for 2026); with D3 locked at 0 its
+    # schedule can never be paid, so it is no candidate (status "deferred"), and D4 starts in
+    # 2024 in its place
+    budget = {"investment": 93000}
+    free = pf.optimize(tasks, budget=budget, years=years).starts
+    assert free.loc["D3", "start_year"] == 2024
+    assert free.loc["D4", "status"] == ("not_started" if years == 1 else "started")
+    locked = pf.optimize(tasks, budget=budget, years=years, locked={"D3": 0})
+    assert locked.starts.loc["D3", "status"] == "deferred"
+    assert locked.starts.loc["D4", "start_year"] == 2024
+    assert locked.task("D4")["allocated"].iloc[0] == pytest.approx(26688)
+    assert locked.task("D3")["allocated"].sum() == 0
+    assert locked.notes["D3"] == ["locked at 0"]  # the scenario's reason, not a start that did not fit

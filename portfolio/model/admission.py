@@ -18,7 +18,8 @@ New tasks with a floor of their own (must-fund, a lock, a seed share) or named
 with a positive coefficient in a row with a positive lower bound (an agency
 floor, an analyst ``>=`` row, which may need them) are started by the
 scenario, in the first year they may start, and rationed by the rule like any
-task of their tier; deferred tasks are not candidates.
+task of their tier; deferred tasks and tasks locked at 0 (whose schedule can never
+be paid) are not candidates, and their status is ``deferred``.
 
 Two shortcuts give the same answer as the full test, without a solve, when
 pacing is off (every amount is then capped by its demand). With no agency or
@@ -178,7 +179,10 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
         selector=h.year(h.first)[1],
     )
     new = np.flatnonzero(h.new)
-    deferred = {int(i) for i in new if plain.upper_reason[i] == UpperReason.DEFERRAL.value}
+    # held at 0 by the scenario, a deferral or a lock at 0 (every year of the plan): no
+    # schedule of theirs can be paid, so they are no candidates
+    held = (UpperReason.DEFERRAL.value, UpperReason.LOCK.value)
+    deferred = {int(i) for i in new if plain.upper_reason[i] in held and plain.upper[i] <= 0}
     floored = np.zeros(h.new.size, dtype=bool)  # a row that may need them: a positive floor
     for row in plain.rows:
         if row.lower > 0:

@@ -249,7 +249,8 @@ def build_instance(
     if year == options.plan_year:
         _apply_committed(options, selector, lower, upper, lower_reason, deferred)
     if not_started is not None:
-        waiting = np.asarray(not_started, dtype=bool) & ~deferred
+        # the scenario's own reason stands: a deferral, or a lock (at 0: no candidate)
+        waiting = np.asarray(not_started, dtype=bool) & ~deferred & (upper_reason != UpperReason.LOCK.value)
         lower[waiting] = upper[waiting] = 0.0
         lower_reason[waiting] = LowerReason.NONE.value
         upper_reason[waiting] = UpperReason.NOT_STARTED.value
