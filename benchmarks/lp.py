@@ -23,16 +23,17 @@ def captured_lps() -> Iterator[list[Any]]:
     for a fill step, are built without their fixed columns by
     :meth:`portfolio.model.stages.Stages.level`, which calls ``solvers.solve`` itself:
     that reduced problem is what the solver sees, so it is what is recorded (and re-solved
-    by the anchor). The elastic LPs of :mod:`portfolio.model.diagnose` are recorded too.
+    by the anchor). The elastic LPs of :mod:`portfolio.model.elastic` (the diagnosis of an
+    infeasible year) are recorded too.
     A problem left without columns never reaches HiGHS (``solvers`` answers it directly);
     it is recorded all the same and :func:`raw_highspy_seconds` skips it.
     """
-    import portfolio.model.diagnose as diagnose
+    import portfolio.model.elastic as elastic
     import portfolio.model.reduced as reduced
     import portfolio.model.stages as stages
 
     seen: list[Any] = []
-    modules = (reduced, stages, diagnose)
+    modules = (reduced, stages, elastic)
     real = [module.solve for module in modules]
 
     def spy_of(solve: Any) -> Any:
