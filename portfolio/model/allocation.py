@@ -6,9 +6,15 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from ..demand import TIER_NAMES
+from .allocation_tables import (
+    binding_table,
+    named_table,
+    summary_figures,
+    sums_by,
+    task_notes,
+    tier_lines,
+    tier_report,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,21 +28,6 @@ if TYPE_CHECKING:
     from .solved import StageProblem
 
 __all__ = ["Allocation"]
-
-_SUM_COLUMNS = ["demand", "planned", "allocated", "difference"]
-
-
-_SUMMARY_VI = {
-    "rule": "quy tắc",
-    "status": "trạng thái",
-    "envelope": "hạn mức",
-    "allocated": "phân bổ",
-    "planned total": "tổng dự kiến phân bổ",
-    "level": "mức",
-    "tier": "thứ bậc",
-    "recurrent": "chi thường xuyên",
-    "investment": "đầu tư công",
-}
 
 
 def _empty_frame() -> pd.DataFrame:
@@ -199,58 +190,21 @@ class Allocation:
     def notes_in(self, lang: str | None = None) -> dict[str, list[str]]:
         """:attr:`notes` in ``lang`` (``"en"`` or ``"vi"``; by default :attr:`lang`, else English)."""
         from ..language import lang_of
-        from .reasons import OPTION_LOWER, OPTION_UPPER, option_words
 
-        language = lang_of(lang, self)
-
-        ids = self.table.index.get_level_values("id").astype(str)
-        out: dict[str, list[str]] = {task: [] for task in dict.fromkeys(ids)}
-        if self.reasons.empty:
-            return out
-        reasons = self.reasons
-        touched = np.flatnonzero(
-            (
-                reasons["lower_reason"].isin(OPTION_LOWER) | reasons["upper_reason"].isin(OPTION_UPPER)
-            ).to_numpy(bool)
-        )
-        # plain arrays, read once: an element of a pandas column costs more than the words made of it
-        lower_reason = reasons["lower_reason"].to_numpy(str)[touched].tolist()
-        upper_reason = reasons["upper_reason"].to_numpy(str)[touched].tolist()
-        lower = self.table["lower"].to_numpy(float)[touched].tolist()
-        upper = self.table["upper"].to_numpy(float)[touched].tolist()
-        names = ids.to_numpy(str)[touched].tolist()
-        pacing, seed_share = self.options.pacing, self.options.seed_share
-        for name, low_why, up_why, low, up in zip(
-            names, lower_reason, upper_reason, lower, upper, strict=True
-        ):
-            words = option_words(
-                low_why, up_why, low, up, pacing=pacing, seed_share=seed_share, language=language
-            )
-            mine = out[name]
-            mine.extend(w for w in words if w not in mine)
-        return out
+        return task_notes(self, lang_of(lang, self))
 
     @property
     def allocated(self) -> pd.Series:
         """Allocated amount per task id (summed over the years of a plan), in document order."""
         return self.table.groupby(level="id", sort=False)["allocated"].sum()
 
-    def _by(self, keys: list[str]) -> pd.DataFrame:
-        if len(self.years) > 1:
-            keys = ["year", *keys]
-        out = self.table.groupby(keys, sort=False)[_SUM_COLUMNS].sum()
-        out["coverage"] = np.where(
-            out["demand"] > 0, out["allocated"] / out["demand"].where(out["demand"] > 0, 1), np.nan
-        )
-        return out
-
     def by_agency(self) -> pd.DataFrame:
         """Demand, planned, allocated, difference and coverage per agency."""
-        return self._by(["group", "agency"])
+        return sums_by(self, ["group", "agency"])
 
     def by_group(self) -> pd.DataFrame:
         """The same per task group (A–D)."""
-        return self._by(["group"])
+        return sums_by(self, ["group"])
 
     def by_pillar(self) -> pd.DataFrame:
         """Demand, planned, allocated, difference and shares per pillar of Nghị quyết 03-NQ/TU.
@@ -271,7 +225,7 @@ class Allocation:
 
     def by_tier(self) -> pd.DataFrame:
         """The same per funding source and tier."""
-        return self._by(["funding_source", "tier"]).sort_index()
+        return sums_by(self, ["funding_source", "tier"]).sort_index()
 
     def summary(self, lang: str | None = None) -> pd.Series:
         """Key figures: rule, envelopes, allocated and planned totals, tier coverage.
@@ -279,25 +233,9 @@ class Allocation:
         With ``lang="vi"`` (or :attr:`lang`) the keys are Vietnamese:
         ``hạn mức chi thường xuyên 2024``, ``mức chi thường xuyên 2024 thứ bậc 3``.
         """
-        import pandas as pd
-
         from ..language import lang_of
 
-        vi = lang_of(lang, self) == "vi"
-        words = _SUMMARY_VI if vi else {}
-
-        def key(*parts: object) -> str:
-            return " ".join(str(words.get(str(p), p)) for p in parts)
-
-        data: dict[str, Any] = {key("rule"): self.rule, key("status"): self.status}
-        spent = self.table.groupby(["funding_source", "year"])["allocated"].sum()
-        for (source, year), amount in sorted(self.envelopes.items()):
-            data[key("envelope", source, year)] = amount
-            data[key("allocated", source, year)] = round(float(spent.get((source, year), 0.0)), 6)
-        data[key("planned total")] = float(self.year_table()["planned"].sum())
-        for (source, year, tier), level in sorted(self.levels.items()):
-            data[key("level", source, year, "tier", tier)] = round(level, 6)
-        return pd.Series(data, name="tóm tắt" if vi else "summary")
+        return summary_figures(self, vi=lang_of(lang, self) == "vi")
 
     @functools.cached_property
     def _marginal(self) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -340,29 +278,11 @@ class Allocation:
         cap (``task_upper``), at a positive floor (``task_floor``) and fixed
         (``task_fixed``).
         """
-        import pandas as pd
-
-        records = [{"year": year, "family": fam, "name": name} for year, fam, name in self.binding_rows]
-        table = self.table
-        allocated, lower, upper = table["allocated"], table["lower"], table["upper"]
-        free = upper > lower + 1e-9
-        masks = {
-            "task_upper": (allocated >= upper - 1e-6) & free,
-            "task_floor": (allocated <= lower + 1e-6) & (lower > 0) & free,
-            "task_fixed": (upper <= lower + 1e-9) & (upper > 0),
-        }
-        for family, mask in masks.items():
-            records += [
-                {"year": y, "family": family, "name": str(i)} for y, i in table.index[mask.to_numpy()]
-            ]
-        frame = pd.DataFrame(records, columns=["year", "family", "name"])
-        return frame.sort_values("year", kind="stable", ignore_index=True)
+        return binding_table(self)
 
     def tier_report(self) -> pd.DataFrame:
         """Per source and tier: demand, planned, allocated, coverage, for printing."""
-        out = self.by_tier()
-        out["tier name"] = [TIER_NAMES.get(int(key[-1]), f"tier {key[-1]}") for key in out.index]
-        return out
+        return tier_report(self)
 
     def with_lang(self, lang: str | None) -> Allocation:
         """The same allocation, shown in ``lang`` (``"en"``, ``"vi"`` or ``None``; see :attr:`lang`)."""
@@ -374,10 +294,7 @@ class Allocation:
 
     def named_table(self) -> pd.DataFrame:
         """:attr:`table` with each task's ``name`` as its first column."""
-        names = {task.id: task.name for task in self.tasks}
-        out = self.table.copy()
-        out.insert(0, "name", [names.get(str(i), "") for i in self.table.index.get_level_values("id")])
-        return out
+        return named_table(self)
 
     def to_csv(self, path: str) -> None:
         """Write the per-task table with names as CSV for Excel (UTF-8 with BOM, exact amounts; atomic)."""
@@ -388,16 +305,8 @@ class Allocation:
         atomic_write_text(Path(path), csv_for_excel(self.named_table().reset_index()))
 
     def __repr__(self) -> str:
-        from ..money import format_percent, format_vnd
-
-        lines = [f"Allocation(rule={self.rule!r}, status={self.status!r}, years={self.years})"]
-        report = self.by_tier()
-        for key, row in report.iterrows():
-            lines.append(
-                f"  {key}: demand {format_vnd(row['demand'], 2)}, planned {format_vnd(row['planned'], 2)}, "
-                f"allocated {format_vnd(row['allocated'], 2)}, coverage {format_percent(row['coverage'])}"
-            )
-        return "\n".join(lines)
+        head = f"Allocation(rule={self.rule!r}, status={self.status!r}, years={self.years})"
+        return "\n".join([head, *tier_lines(self)])
 
     @functools.cached_property
     def stages(self) -> tuple[StageProblem, ...]:
