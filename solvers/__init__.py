@@ -10,8 +10,9 @@ Dual sign convention: see :mod:`solvers.status`.
 from __future__ import annotations
 
 from solvers.backends import Backend, available_backends, get_backend, solve
-from solvers.highs import HighsSession
-from solvers.problem import LinearProblem, ProblemBuilder, Sense
+from solvers.highs_session import HighsSession
+from solvers.problem import LinearProblem, Sense
+from solvers.problem_builder import ProblemBuilder
 from solvers.pulp_cbc import write_lp, write_mps
 from solvers.status import SolverError, SolveResult, Status
 

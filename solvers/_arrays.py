@@ -1,4 +1,8 @@
-"""Array conversion, validation and assembly for :mod:`solvers.problem` (private)."""
+"""Array conversion, validation and assembly for a linear problem (private).
+
+:mod:`solvers.problem` converts and validates its arrays here, and
+:mod:`solvers.problem_builder` assembles them.
+"""
 
 from __future__ import annotations
 
@@ -112,14 +116,10 @@ def broadcast(value: ArrayLike, length: int, name: str, dtype: Any = np.float64)
     return arr.copy()
 
 
-def check_triplets(
-    family: str, r: np.ndarray, j: np.ndarray, v: np.ndarray, k: int, n: int
-) -> None:
+def check_triplets(family: str, r: np.ndarray, j: np.ndarray, v: np.ndarray, k: int, n: int) -> None:
     """Raise ValueError unless the triplets fit ``k`` local rows and ``n`` columns."""
     if not r.shape == j.shape == v.shape:
-        raise ValueError(
-            f"family {family!r}: rows, cols, values have lengths {r.size}, {j.size}, {v.size}"
-        )
+        raise ValueError(f"family {family!r}: rows, cols, values have lengths {r.size}, {j.size}, {v.size}")
     if r.size and (r.min() < 0 or r.max() >= k):
         raise ValueError(f"family {family!r}: local row numbers must lie in 0..{k - 1}")
     if j.size and (j.min() < 0 or j.max() >= n):

@@ -85,9 +85,7 @@ def available_backends() -> dict[str, type[Backend]]:
         executable itself runs is only known when solving.)
     """
     return {
-        name: cls
-        for name, cls in _REGISTRY.items()
-        if importlib.util.find_spec(cls.requires) is not None
+        name: cls for name, cls in _REGISTRY.items() if importlib.util.find_spec(cls.requires) is not None
     }
 
 
@@ -114,9 +112,7 @@ def get_backend(name: str) -> Backend:
     try:
         cls = _REGISTRY[name]
     except KeyError:
-        raise ValueError(
-            f"unknown solver {name!r}; known solvers: {', '.join(sorted(_REGISTRY))}"
-        ) from None
+        raise ValueError(f"unknown solver {name!r}; known solvers: {', '.join(sorted(_REGISTRY))}") from None
     if importlib.util.find_spec(cls.requires) is None:
         raise ImportError(f"solver {name!r} needs the Python package {cls.requires!r}")
     return cls()
