@@ -78,12 +78,14 @@ def _project(
     computed from ``t``, so ``t`` is brought back onto the rows before use.
     """
     inst = stages.inst
-    sides: list[tuple[np.ndarray, float]] = []
-    for s in range(len(SOURCES)):
-        members = (inst.source == s).astype(float)
-        margin = rounding_margin(inst.envelope[s], int(members.sum()))
-        sides.append((members, float(inst.envelope[s]) - margin))
+    n_src = len(SOURCES)
+    # the envelopes: one ``≤`` side per source, summed per source in one pass
+    members = np.bincount(inst.source, minlength=n_src)
+    spend = np.array(
+        [float(inst.envelope[s]) - rounding_margin(inst.envelope[s], int(members[s])) for s in range(n_src)]
+    )
     pins = dict(kept.pins)
+    sides: list[tuple[np.ndarray, float]] = []  # the agency and analyst rows
     for k, row in enumerate(inst.rows):
         high = pins.get(k, row.upper)
         if np.isfinite(high):
@@ -91,10 +93,12 @@ def _project(
 
     # a side already over at the floors before this step is not this level's doing
     # (the sum of fixed amounts rounding by an ulp): only what the level adds counts
+    spend = np.maximum(spend, np.bincount(inst.source, weights=lower, minlength=n_src))
     sides = [
         (coef, max(bound, float(np.where(coef > 0, coef * lower, coef * upper).sum())))
         for coef, bound in sides
     ]
+    step_source = inst.source[step.idx]
 
     def over(level: float) -> tuple[float, float]:
         """The worst excess over a ``≤`` side at ``level``, and that side's slope in ``t``."""
@@ -102,12 +106,17 @@ def _project(
         idx, raised = step.idx, step.base + level * step.weight
         rising = (raised > lower[idx]) & (raised < np.minimum(step.cap, upper[idx]))
         worst, slope = 0.0, 0.0
+        excess = np.bincount(inst.source, weights=floors, minlength=n_src) - spend
+        if excess.max() > worst:
+            s = int(np.argmax(excess))
+            worst = float(excess[s])
+            slope = float((step.weight * rising)[step_source == s].sum())
         for coef, bound in sides:
             least = float(np.where(coef > 0, coef * floors, coef * upper).sum())
-            excess = least - bound
-            if excess > worst:
+            over_side = least - bound
+            if over_side > worst:
                 c = coef[idx]
-                worst, slope = excess, float((np.where(c > 0, c, 0.0) * step.weight * rising).sum())
+                worst, slope = over_side, float((np.where(c > 0, c, 0.0) * step.weight * rising).sum())
         return worst, slope
 
     for _ in range(4):
