@@ -41,7 +41,7 @@ def pillar_table(
     Returns
     -------
     pandas.DataFrame
-        One row per pillar in the Resolution's order (``nền tảng``, Chính quyền
+        One row per pillar in the Resolution's order (Nền tảng, Chính quyền
         số, Kinh tế số, Xã hội số; zero where no task is), then ``chưa phân
         loại`` when some task is; indexed by the pillar for one year, by
         ``(year, pillar)`` for a plan. Columns: ``demand``, ``planned`` (the
