@@ -30,11 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from .model.instance import build_instance
-from .model.ladder import start_order
+from .model.admission import candidates
 from .model.options import SOURCES, Options
 from .model.plan import Horizon
-from .model.reasons import UpperReason
 from .model.tolerances import AMOUNT
 from .scenario_runs import Outcomes, run_scenarios
 from .tasks import TaskList
@@ -79,21 +77,11 @@ def robust_starts(
     need_count = math.ceil(probability * n - 1e-9)
     central = {s: envelopes[0, :, j] for j, s in enumerate(SOURCES)}
     h = Horizon(tasks, options, central)
-    first, selector = h.year(h.first)
-    plain = build_instance(
-        tasks, options, {s: float(central[s][0]) for s in SOURCES}, derived=first, selector=selector
-    )
-    # the same candidates as admission (docs/model.md §6): a floor of its own starts it by the scenario
-    new = np.flatnonzero(h.new)
-    deferred = {int(i) for i in new if plain.upper_reason[i] == UpperReason.DEFERRAL.value}
-    floored = np.zeros(h.new.size, dtype=bool)
-    for row in plain.rows:
-        if row.lower > 0:
-            floored |= row.coef > 0
-    forced = {int(i) for i in new if plain.lower[i] > 0 or floored[i] or h.need[i] <= 0} - deferred
+    # the same candidates as admission (docs/model.md §6)
+    found = candidates(tasks, options, h)
+    plain, forced, order = found.plain, set(found.forced), list(found.order)
     starts = {i: int(h.earliest[i]) for i in forced}
-    waiting = np.array(sorted(set(map(int, new)) - forced - deferred), dtype=int)
-    order = [int(i) for i in start_order(plain, waiting)]
+    new = np.flatnonzero(h.new)
     column = {int(t): j for j, t in enumerate(new)}
 
     def run(subset: np.ndarray, trial: dict[int, int]) -> Outcomes:

@@ -314,3 +314,16 @@ def test_more_money_never_lowers_a_core_index(low: float, width: float, shift: f
     old = ~base.core_index.index.get_level_values("id").isin(base.new_ids)
     assert (more.core_index[old] >= base.core_index[old] - 1e-12).all()
     assert more.failed_share <= base.failed_share
+
+
+def test_robust_starts_read_a_lock_at_0_as_admission_does(tasks: pf.TaskList) -> None:
+    # D3 locked at 0 can never be paid: it is no candidate, and D4 (26.688) takes the room
+    # it would have taken (at 90.000-120.000 of investment, 26.181-56.181 is idle after D1, D2)
+    budget = {"investment": ("uniform", 90_000, 120_000)}
+    sim = pf.simulate(
+        tasks, budget=budget, scenarios=100, seed=2, min_completion_probability=0.5, locked={"D3": 0}
+    )
+    decided = sim.decided_starts
+    assert decided.loc["D3", "status"] == "not_started" and decided.loc["D3", "completion"] == 0
+    assert decided.loc["D4", "status"] == "started" and decided.loc["D4", "start_year"] == 2024
+    assert decided.loc["D4", "completion"] >= 0.9

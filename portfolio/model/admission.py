@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InfeasibleError
-from .instance import build_instance
+from .instance import Instance, build_instance
 from .ladder import start_order
 from .options import SOURCES, Options
 from .plan import Horizon, Pass
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from ..tasks import TaskList
 
-__all__ = ["Admission", "admit"]
+__all__ = ["Admission", "Candidates", "admit", "candidates"]
 
 
 @dataclass
@@ -152,6 +152,59 @@ _COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """The new tasks of a run as admission sees them (``docs/model.md`` §6).
+
+    Attributes
+    ----------
+    plain
+        The first year's instance before any start: its bounds say which new tasks
+        the scenario starts, holds at 0 or leaves to admission.
+    forced
+        Started by the scenario: a floor of its own (must-fund, a lock above 0, a seed
+        share), a positive coefficient in a row with a positive lower bound (an agency
+        floor, an analyst ``>=`` row, which may need it), or nothing left to pay.
+    deferred
+        Held at 0 by the scenario in every year: deferred, or locked at 0. No schedule of
+        theirs can be paid, so they are no candidates.
+    order
+        The candidates, in the priority order of new starts.
+    """
+
+    plain: Instance
+    forced: frozenset[int]
+    deferred: frozenset[int]
+    order: tuple[int, ...]
+
+
+def candidates(tasks: TaskList, options: Options, h: Horizon) -> Candidates:
+    """Sort the new tasks of the horizon ``h`` into forced, held and candidates, in order.
+
+    The one reading of the scenario's bounds that both the admission of a run and the
+    robust starts of a Monte Carlo run (:mod:`portfolio.robust_starts`) use.
+    """
+    first, selector = h.year(h.first)
+    plain = build_instance(
+        tasks,
+        options,
+        {s: float(h.envelope[0, j]) for j, s in enumerate(SOURCES)},
+        derived=first,
+        selector=selector,
+    )
+    new = np.flatnonzero(h.new)
+    held = (UpperReason.DEFERRAL.value, UpperReason.LOCK.value)
+    deferred = frozenset(int(i) for i in new if plain.upper_reason[i] in held and plain.upper[i] <= 0)
+    floored = np.zeros(h.new.size, dtype=bool)  # a row that may need them: a positive floor
+    for row in plain.rows:
+        if row.lower > 0:
+            floored |= row.coef > 0
+    forced = frozenset(int(i) for i in new if plain.lower[i] > 0 or floored[i] or h.need[i] <= 0) - deferred
+    waiting = np.array(sorted(set(map(int, new)) - forced - deferred), dtype=int)
+    order = tuple(int(i) for i in start_order(plain, waiting))
+    return Candidates(plain, forced, deferred, order)
+
+
 def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -> Admission:
     """Decide the new starts of a run and allocate its horizon with them.
 
@@ -170,27 +223,9 @@ def admit(tasks: TaskList, options: Options, envelopes: dict[str, np.ndarray]) -
         The starts, the final pass and the reasons for the tasks not started.
     """
     h = Horizon(tasks, options, envelopes)
-    first, _ = h.year(h.first)
-    plain = build_instance(
-        tasks,
-        options,
-        {s: float(h.envelope[0, j]) for j, s in enumerate(SOURCES)},
-        derived=first,
-        selector=h.year(h.first)[1],
-    )
-    new = np.flatnonzero(h.new)
-    # held at 0 by the scenario, a deferral or a lock at 0 (every year of the plan): no
-    # schedule of theirs can be paid, so they are no candidates
-    held = (UpperReason.DEFERRAL.value, UpperReason.LOCK.value)
-    deferred = {int(i) for i in new if plain.upper_reason[i] in held and plain.upper[i] <= 0}
-    floored = np.zeros(h.new.size, dtype=bool)  # a row that may need them: a positive floor
-    for row in plain.rows:
-        if row.lower > 0:
-            floored |= row.coef > 0
-    forced = {int(i) for i in new if plain.lower[i] > 0 or floored[i] or h.need[i] <= 0} - deferred
+    found = candidates(tasks, options, h)
+    plain, forced, deferred, order = found.plain, set(found.forced), set(found.deferred), list(found.order)
     starts = {i: int(h.earliest[i]) for i in forced}
-    waiting = np.array(sorted(set(map(int, new)) - forced - deferred), dtype=int)
-    order = [int(i) for i in start_order(plain, waiting)]
     current = h.allocate(starts)
     solves = current.solves
     fresh = True  # current.solved is the allocation of ``starts`` (not only its amounts)
