@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS"]
 
-#: Differences from the document's plan up to this many million VND are "as planned" (as ``explain``).
-AS_PLANNED = 0.5
-
 
 def _money(value: float, decimals: int = 2) -> str:
     import math
@@ -296,16 +293,17 @@ def explain(args: argparse.Namespace) -> int:
     """Why each task's allocation differs from the plan (or one task's paragraph)."""
     from ..explanations import explain as reasons_of
     from ..explanations import explain_text
+    from ..model.tolerances import PLANNED  # "as planned", as explain says it
 
     lang = args.lang
     inputs = [args.appendix, args.pillars, args.scenario]
     outputs = check_outputs(args.out, inputs, (".csv",))
     allocation = run(args)
-    reasons = reasons_of(allocation, threshold=AS_PLANNED, lang=lang)
+    reasons = reasons_of(allocation, threshold=PLANNED, lang=lang)
     if args.task:
         print(explain_text(allocation, args.task, lang=lang))
     else:
-        for task, row in reasons[reasons["difference"].abs() > AS_PLANNED].iterrows():
+        for task, row in reasons[reasons["difference"].abs() > PLANNED].iterrows():
             print(
                 f"{task!s:<5}{_money(row['planned']):>14}{_money(row['allocated']):>14}"
                 f"{_money(row['difference']):>14}  {row['reason']}"
