@@ -15,6 +15,7 @@ __all__ = [
     "AMOUNT",
     "COVERAGE",
     "DUAL_SUPPORT",
+    "FILL_ROUNDING",
     "FREE",
     "HOLD",
     "HOLD_RELATIVE",
@@ -63,6 +64,13 @@ HOLD_RELATIVE = 1e-7
 #: total by half that digit per row (at least one digit) before a row must be missing.
 #: The plan's own slips are one million on totals of 39 rows.
 ROW_ROUNDING = 0.5
+
+#: For the closed form of water-filling (``portfolio.water_filling``) and what runs on
+#: it (the frontier, the simulation): money left over or missing up to this share of an
+#: envelope (or of 1 million VND, if more) is the rounding of its sums, so an envelope
+#: this close to the commitments meets them. A frontier read between its points
+#: (``coverage_at``) takes an envelope this many million VND past either end as on it.
+FILL_ROUNDING = 1e-9
 
 #: For the explanations (``portfolio.explanations``): a difference from the document's
 #: plan up to this many million VND is "as planned". Half a million: Kế hoạch 325/KH-UBND
