@@ -39,7 +39,7 @@ _EXPORTS = {
     "compare": "portfolio.scenarios",
     "Comparison": "portfolio.scenarios",
     "frontier": "portfolio.frontiers",
-    "water_fill": "portfolio.frontiers",
+    "water_fill": "portfolio.water_filling",
     "explain": "portfolio.explanations",
     "explain_text": "portfolio.explanations",
     "agency_merges": "portfolio.agencies",
@@ -71,7 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
         SolveError,
     )
     from .explanations import explain, explain_text
-    from .frontiers import Frontier, frontier, water_fill
+    from .frontiers import Frontier, frontier
     from .model import Allocation, optimize
     from .monte_carlo import simulate
     from .readers import bundled_appendix_path, read_appendix
@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .simulation import Simulation
     from .tasks import Task, TaskList
     from .template import write_template
+    from .water_filling import water_fill
     from .widget import what_if
 
 
