@@ -36,8 +36,8 @@ _EXPORTS = {
     "Allocation": "portfolio.model",
     "Scenario": "portfolio.scenarios",
     "load_scenarios": "portfolio.scenarios",
-    "compare": "portfolio.scenarios",
-    "Comparison": "portfolio.scenarios",
+    "compare": "portfolio.comparison",
+    "Comparison": "portfolio.comparison",
     "frontier": "portfolio.frontiers",
     "water_fill": "portfolio.water_filling",
     "explain": "portfolio.explanations",
@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .agencies import add_aliases, agency_merges
     from .classification import classify
+    from .comparison import Comparison, compare
     from .demand import derive
     from .display import options
     from .errors import (
@@ -76,7 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .monte_carlo import simulate
     from .readers import bundled_appendix_path, read_appendix
     from .reconciliation import Finding, reconcile
-    from .scenarios import Comparison, Scenario, compare, load_scenarios
+    from .scenarios import Scenario, load_scenarios
     from .simulation import Simulation
     from .tasks import Task, TaskList
     from .template import write_template

@@ -35,7 +35,7 @@ from .tasks import GROUP_TITLES, TaskList
 from .workbook import write_workbook
 
 if TYPE_CHECKING:
-    from .scenarios import Comparison
+    from .comparison import Comparison
 
 __all__ = ["comparison_sheets", "write_comparison"]
 

@@ -199,7 +199,7 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en") -
 
 def compare(args: argparse.Namespace) -> int:
     """Run scenario files side by side."""
-    from ..scenarios import compare as run_all
+    from ..comparison import compare as run_all
 
     lang = args.lang
     inputs = [*args.scenarios, args.appendix, args.pillars]
@@ -323,8 +323,8 @@ def explain(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Write the one-file HTML report of a run, or of scenarios side by side."""
+    from ..comparison import compare as run_all
     from ..report import write_report
-    from ..scenarios import compare as run_all
     from ..scenarios import load_scenarios
 
     inputs = [*args.scenario, args.appendix]
