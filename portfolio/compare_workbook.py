@@ -2,7 +2,7 @@
 
 Sheets, all with Vietnamese headers (English in parentheses), amounts to the cent
 of a million as each scenario's working paper shows them
-(:func:`portfolio.export.shown_tasks`), totals as ``=SUM()`` and differences as
+(:func:`portfolio.shown_amounts.shown_tasks`), totals as ``=SUM()`` and differences as
 formulas, every formula stored with its value:
 
 - ``So sánh``: one row per task with its id, group, agency and name; the
@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .export import DIFFERENCE_HEADER, OPTIMIZED_HEADER, shown_tasks, with_stated_totals
+from .export import DIFFERENCE_HEADER, OPTIMIZED_HEADER, with_stated_totals
 from .model.options import normalize_name
 from .paper_sheets import TOTAL_LABEL, changed_options, scenario_sheet, source_label, tier_label
 from .sheets import Cell, Formula, Sheet, cell_ref, sheet_title, sum_formula
+from .shown_amounts import shown_tasks
 from .tasks import GROUP_TITLES, TaskList
 from .workbook import write_workbook
 
