@@ -148,7 +148,7 @@ def _overview(comparison: Comparison) -> Sheet:
 def comparison_sheets(comparison: Comparison, tasks: TaskList | None = None) -> list[Sheet]:
     """The sheets of the ``compare`` workbook (see the module notes)."""
     from .layout_rows import appendix_lines
-    from .writers import layout_sheets
+    from .layout_workbook import layout_sheets
 
     task_list = _tasks(comparison, tasks)
     frame = _shown(comparison, task_list)

@@ -215,9 +215,9 @@ def allocation_to_excel(
     """
     from .language import lang_of, vietnamese_sheets
     from .layout_rows import appendix_lines, title_lines
+    from .layout_workbook import layout_sheets
     from .model.inputs import load_tasks
     from .workbook import write_workbook
-    from .writers import layout_sheets
 
     if decimals < 0:
         raise ValueError(f"decimals must be 0 or more, got {decimals}")
