@@ -17,7 +17,7 @@ Each figure is measured in the same run as its anchor, the two taking turns wher
 - ``portfolio optimize`` end to end (subprocess); anchor: the bare interpreter.
 - a 1.000-point budget frontier on the appendix; anchor: one ``optimize()``.
 - one year of 100.000 tasks, ``solve_ladder`` as ``optimize()`` runs it (every fill in
-  closed form); anchor: ``frontiers.water_fill`` on each source; the allocations are
+  closed form); anchor: ``water_filling.water_fill`` on each source; the allocations are
   compared too.
 - the closed form's speed-up over the same ladder with every fill an LP
   (``solve_ladder(..., closed_form_from=10**12)``), one year of 10.000 tasks (100.000 with
@@ -250,8 +250,8 @@ def _year(n: int) -> Any:
 
 
 def _water_fill(inst: Any) -> np.ndarray:
-    from portfolio.frontiers import water_fill
     from portfolio.model.options import SOURCES
+    from portfolio.water_filling import water_fill
 
     x = np.zeros(inst.n)
     for s, source in enumerate(SOURCES):

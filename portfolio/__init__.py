@@ -36,10 +36,10 @@ _EXPORTS = {
     "Allocation": "portfolio.model",
     "Scenario": "portfolio.scenarios",
     "load_scenarios": "portfolio.scenarios",
-    "compare": "portfolio.scenarios",
-    "Comparison": "portfolio.scenarios",
+    "compare": "portfolio.comparison",
+    "Comparison": "portfolio.comparison",
     "frontier": "portfolio.frontiers",
-    "water_fill": "portfolio.frontiers",
+    "water_fill": "portfolio.water_filling",
     "explain": "portfolio.explanations",
     "explain_text": "portfolio.explanations",
     "agency_merges": "portfolio.agencies",
@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .agencies import add_aliases, agency_merges
     from .classification import classify
+    from .comparison import Comparison, compare
     from .demand import derive
     from .display import options
     from .errors import (
@@ -71,15 +72,16 @@ if TYPE_CHECKING:  # pragma: no cover
         SolveError,
     )
     from .explanations import explain, explain_text
-    from .frontiers import Frontier, frontier, water_fill
+    from .frontiers import Frontier, frontier
     from .model import Allocation, optimize
     from .monte_carlo import simulate
     from .readers import bundled_appendix_path, read_appendix
     from .reconciliation import Finding, reconcile
-    from .scenarios import Comparison, Scenario, compare, load_scenarios
+    from .scenarios import Scenario, load_scenarios
     from .simulation import Simulation
     from .tasks import Task, TaskList
     from .template import write_template
+    from .water_filling import water_fill
     from .widget import what_if
 
 

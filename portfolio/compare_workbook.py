@@ -2,7 +2,7 @@
 
 Sheets, all with Vietnamese headers (English in parentheses), amounts to the cent
 of a million as each scenario's working paper shows them
-(:func:`portfolio.export.shown_tasks`), totals as ``=SUM()`` and differences as
+(:func:`portfolio.shown_amounts.shown_tasks`), totals as ``=SUM()`` and differences as
 formulas, every formula stored with its value:
 
 - ``So sánh``: one row per task with its id, group, agency and name; the
@@ -27,15 +27,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .export import DIFFERENCE_HEADER, OPTIMIZED_HEADER, shown_tasks, with_stated_totals
+from .export import DIFFERENCE_HEADER, OPTIMIZED_HEADER, with_stated_totals
 from .model.options import normalize_name
 from .paper_sheets import TOTAL_LABEL, changed_options, scenario_sheet, source_label, tier_label
 from .sheets import Cell, Formula, Sheet, cell_ref, sheet_title, sum_formula
+from .shown_amounts import shown_tasks
 from .tasks import GROUP_TITLES, TaskList
 from .workbook import write_workbook
 
 if TYPE_CHECKING:
-    from .scenarios import Comparison
+    from .comparison import Comparison
 
 __all__ = ["comparison_sheets", "write_comparison"]
 
@@ -147,7 +148,7 @@ def _overview(comparison: Comparison) -> Sheet:
 def comparison_sheets(comparison: Comparison, tasks: TaskList | None = None) -> list[Sheet]:
     """The sheets of the ``compare`` workbook (see the module notes)."""
     from .layout_rows import appendix_lines
-    from .writers import layout_sheets
+    from .layout_workbook import layout_sheets
 
     task_list = _tasks(comparison, tasks)
     frame = _shown(comparison, task_list)

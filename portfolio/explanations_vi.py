@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import HeldBy, LowerReason, UpperReason, hold_slack
+from .explanation_context import LEGAL_BASIS, ReasonContext, finishing, slack, tier_set_by_scenario
+from .model import HeldBy, LowerReason, UpperReason
+from .model.tolerances import COVERAGE, PLANNED
 from .money import format_amount, format_percent
 
 __all__ = ["AS_PLANNED", "SOURCE_WORDS", "paragraph_vi", "reason_vi"]
 
 AS_PLANNED = "đúng kế hoạch"
 SOURCE_WORDS = {"recurrent": "chi thường xuyên", "investment": "đầu tư công"}
-_LAW = "Luật Đầu tư công 2019 Đ51 k5"
+_LAW = LEGAL_BASIS["all_or_nothing"]
 _KIND = {
     "lease": "thuê dịch vụ",
     "annual": "nhiệm vụ thường xuyên",
@@ -34,11 +36,7 @@ _money = format_amount
 _pct = format_percent
 
 
-def _tol(*values: float) -> float:
-    return hold_slack(max(abs(v) for v in values))
-
-
-def _label(r: Any, ctx: Any) -> str:
+def _label(r: Any, ctx: ReasonContext) -> str:
     tier, kind = int(r.tier), str(r.kind)
     names = {
         1: "thứ bậc 1, cam kết",
@@ -46,9 +44,7 @@ def _label(r: Any, ctx: Any) -> str:
         3: "thứ bậc 3, chuyển tiếp",
         4: "thứ bậc 4, khởi công mới",
     }
-    finishing = r.remaining_need <= r.demand + hold_slack(r.demand)
-    default = {"lease": 1, "annual": 1, "new": 4}.get(kind, 2 if finishing else 3)
-    if ctx.custom_tiers and tier != default or tier not in names:
+    if tier_set_by_scenario(tier, kind, finishing(r.remaining_need, r.demand), ctx.custom_tiers):
         return f"thứ bậc {tier} ({_KIND.get(kind, kind)}; theo kịch bản)"
     return names[tier]
 
@@ -62,7 +58,7 @@ def _row_words(family: str, name: str) -> str:
     return words.get(family, "ràng buộc '{}'").format(name)
 
 
-def _row_clause(name: str, ctx: Any) -> str:
+def _row_clause(name: str, ctx: ReasonContext) -> str:
     row = ctx.rows.loc[name]
     what = _row_words(str(row["family"]), str(row["name"]))
     if row["held"] == "lower":
@@ -70,13 +66,13 @@ def _row_clause(name: str, ctx: Any) -> str:
     return f"{what} có hiệu lực: tổng được giữ ở {_money(row['upper'])}"
 
 
-def _at_floor(r: Any, why: Any, ctx: Any, label: str, because: str) -> str:
+def _at_floor(r: Any, why: Any, ctx: ReasonContext, label: str, because: str) -> str:
     d, lo, hi = r.demand, r.lower, r.upper
     if why.lower_reason == LowerReason.MUST_FUND and int(r.tier) != 1:
         return f"bắt buộc bố trí theo kịch bản: đủ nhu cầu {_money(d)}, trước thứ tự ưu tiên ({label})"
     if why.lower_reason == LowerReason.SEED:
         seed = f"{_pct(ctx.seed_share)} nhu cầu còn lại {_money(r.remaining_need)} = {_money(lo)}"
-        if lo >= hi - _tol(lo, hi):
+        if lo >= hi - slack(lo, hi):
             return f"{label}: tỷ lệ bố trí vốn {seed} đủ mức trần"
         return f"{label}: chỉ nhận tỷ lệ bố trí vốn {seed}{because}"
     if why.lower_reason == LowerReason.COMMITTED:
@@ -88,9 +84,9 @@ def _at_floor(r: Any, why: Any, ctx: Any, label: str, because: str) -> str:
     return f"{label}: bố trí đủ nhu cầu {_money(d)}"
 
 
-def _at_cap(r: Any, why: Any, ctx: Any, label: str) -> str:
+def _at_cap(r: Any, why: Any, ctx: ReasonContext, label: str) -> str:
     d, need, hi = r.demand, r.remaining_need, r.upper
-    tol = _tol(r.allocated, hi)
+    tol = slack(r.allocated, hi)
     if hi <= tol:
         if r.kind == "lease":
             return f"{label}: thời hạn hợp đồng thuê không gồm năm {ctx.year}, không phải chi"
@@ -108,11 +104,11 @@ def _at_cap(r: Any, why: Any, ctx: Any, label: str) -> str:
     return f"{label}: bố trí đủ nhu cầu năm {_money(d)} (nhu cầu còn lại {_money(need)} trong {years} năm)"
 
 
-def _rationed(task: str, r: Any, ctx: Any, src: str, tol: float) -> str:
+def _rationed(task: str, r: Any, ctx: ReasonContext, src: str, tol: float) -> str:
     x, d, p, cov = r.allocated, r.demand, r.planned, r.allocated / r.demand
     level = ctx.levels.get((src, int(r.tier)), float("nan"))
     if ctx.rule == "proportional":
-        if abs(cov - level) <= 1e-4:
+        if abs(cov - level) <= COVERAGE:
             return f"bố trí {_pct(level)} nhu cầu {_money(d)}, tỷ lệ chung của thứ bậc"
         return f"bố trí {_pct(cov)} nhu cầu {_money(d)} (tỷ lệ chung của thứ bậc là {_pct(level)})"
     if ctx.rule == "equal_awards":
@@ -125,9 +121,9 @@ def _rationed(task: str, r: Any, ctx: Any, src: str, tol: float) -> str:
     return f"ưu tiên theo trọng số {ctx.weight[task]:g}: bố trí {_pct(cov)} nhu cầu {_money(d)}"
 
 
-def _main(task: str, r: Any, why: Any, ctx: Any) -> str:
+def _main(task: str, r: Any, why: Any, ctx: ReasonContext) -> str:
     x, d = r.allocated, r.demand
-    src, tier, tol = str(r.funding_source), int(r.tier), _tol(r.allocated, r.upper)
+    src, tier, tol = str(r.funding_source), int(r.tier), slack(r.allocated, r.upper)
     label, envelope = _label(r, ctx), ctx.envelope.get(src, float("nan"))
     source = SOURCE_WORDS.get(src, src)
     spent = ctx.spent.get(src, False)
@@ -147,7 +143,7 @@ def _main(task: str, r: Any, why: Any, ctx: Any) -> str:
     if x <= tol:
         if why.held_by == HeldBy.ROW:
             return f"{label}: không được bố trí"
-        if because and before and earlier >= envelope - _tol(envelope):
+        if because and before and earlier >= envelope - slack(envelope):
             return f"{label}: hạn mức {source} {_money(envelope)} không còn sau các thứ bậc trước"
         if ctx.rule == "weighted":
             return f"{label}: quy tắc ưu tiên dành vốn {source} cho nhiệm vụ có trọng số cao hơn{because}"
@@ -158,7 +154,7 @@ def _main(task: str, r: Any, why: Any, ctx: Any) -> str:
     return f"{label}: {_rationed(task, r, ctx, src, tol)}{because}"
 
 
-def reason_vi(task: str, r: Any, why: Any, ctx: Any) -> str:
+def reason_vi(task: str, r: Any, why: Any, ctx: ReasonContext) -> str:
     """The Vietnamese reason for one task (``r`` its table row, ``why`` its reasons row)."""
     label = _label(r, ctx)
     if why.upper_reason == UpperReason.DEFERRAL:
@@ -174,10 +170,10 @@ def reason_vi(task: str, r: Any, why: Any, ctx: Any) -> str:
     return main
 
 
-def paragraph_vi(key: str, r: Any, ctx: Any, reason: str) -> str:
+def paragraph_vi(key: str, r: Any, ctx: ReasonContext, reason: str) -> str:
     """One paragraph on one task in Vietnamese: dự kiến, phân bổ, chênh lệch, lý do."""
     diff = r.allocated - r.planned
-    if abs(diff) > 0.5:
+    if abs(diff) > PLANNED:
         share = f" ({'+' if diff > 0 else '-'}{_pct(abs(diff) / r.planned)})" if r.planned > 0 else ""
         change = f"{'tăng' if diff > 0 else 'giảm'} {_money(abs(diff))}{share}"
     else:

@@ -14,22 +14,21 @@ import numpy as np
 import pandas as pd
 
 from .errors import ScenarioError
-from .frontiers import closed_form_applies, water_fill_starts
 from .model.inputs import load_tasks, planned_totals, warn_overdue
 from .model.instance import Instance, build_instance
 from .model.ladder import start_order
 from .model.optimize import run_options
 from .model.options import SOURCES, budget_matrix
-from .money import format_vnd
+from .model.tolerances import FILL_ROUNDING
 from .robust_starts import robust_starts
 from .scenario_runs import Outcomes, run_scenarios
 from .simulation import QUANTILES, Simulation
 from .tasks import TaskList
 from .uncertainty import draw_envelopes, envelope_marginals
+from .water_filling import closed_form_applies, short_of_commitments, water_fill_starts
 
 __all__ = ["simulate"]
 
-_TOL = 1e-9
 #: a progress bar appears once a run has taken this long (seconds)
 PROGRESS_AFTER = 2.0
 
@@ -224,14 +223,9 @@ def closed_form(inst: Instance, envelopes: np.ndarray, year: int) -> Outcomes:
         x[:, positions] = inst.demand[mask] * levels[:, np.searchsorted(tiers, inst.tier[mask])]
         x[:, order] = np.where(fits, inst.demand[order], 0.0)
         started[:, np.searchsorted(new, order)] = fits
-        short = envelopes[:, j] < commitments - _TOL * max(1.0, commitments)
+        short = envelopes[:, j] < commitments - FILL_ROUNDING * max(1.0, commitments)
         for i in np.flatnonzero(short & (reason == "")):
-            available = float(envelopes[i, j])
-            reason[i] = (
-                f"{source} envelope {year}: commitments need {format_vnd(commitments, 1)} but the envelope "
-                f"is {format_vnd(available, 1)}: short by {format_vnd(commitments - available, 1)} "
-                "million VND"
-            )
+            reason[i] = short_of_commitments(source, year, commitments, float(envelopes[i, j]))
     failed = reason != ""
     x[failed] = np.nan
     demand = np.where(failed[:, None], np.nan, inst.demand[None, :])

@@ -2,9 +2,9 @@
 
 Each builder returns a :class:`~portfolio.sheets.Sheet` for
 :func:`portfolio.workbook.write_workbook`. Amounts come in already rounded for
-display by the caller (:func:`portfolio.export.rounded_table`, to the cent of a
-million by default), so every subtotal is a ``=SUM()`` of the rows above it and
-shows the sum of what they show.
+display by the caller (:func:`portfolio.shown_amounts.rounded_table`, to the
+cent of a million by default), so every subtotal is a ``=SUM()`` of the rows
+above it and shows the sum of what they show.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from .display import STYLE, amount, html_table, source_word, word
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .comparison import Comparison
     from .model.allocation import Allocation
-    from .scenarios import Comparison
     from .tasks import TaskList
 
 __all__ = ["external_references", "report_html", "svg_of", "write_report"]

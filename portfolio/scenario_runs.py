@@ -1,7 +1,7 @@
 """Many scenarios of one run, each a different set of envelopes: by closed form or by the engine.
 
 The default rule on one year without other options is water-filling, whose
-breakpoints do not depend on the envelope (:func:`portfolio.frontiers.water_fill_starts`):
+breakpoints do not depend on the envelope (:func:`portfolio.water_filling.water_fill_starts`):
 every scenario is then a few array operations, with no model built. Any other
 rule, option or a plan runs the engine scenario by scenario, exactly as
 :func:`portfolio.optimize` does (:func:`~portfolio.model.admission.admit` on the

@@ -17,8 +17,8 @@ from .display import STYLE, amount, html_table, options, percent, signed, source
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .comparison import Comparison
     from .model.allocation import Allocation
-    from .scenarios import Comparison
     from .tasks import TaskList
 
 __all__ = ["allocation_html", "allocation_parts", "comparison_html", "frontier_html", "largest_changes"]

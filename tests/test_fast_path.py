@@ -1,6 +1,6 @@
 """Closed forms against the LPs they replace, on thousands of random small portfolios.
 
-- ``frontiers.water_fill`` (the default rule's closed form, used by ``frontier``)
+- ``water_filling.water_fill`` (the default rule's closed form, used by ``frontier``)
   against the LP ladder (``solve_ladder``) and against ``optimize``;
 - the closed-form fill (``model/fill.py``, used whenever only the envelopes
   bind) against the fill LPs of the progressive filling, with floors (seed
@@ -19,11 +19,11 @@ import pytest
 import portfolio as pf
 import portfolio.model.progressive as progressive
 from portfolio.errors import InfeasibleError
-from portfolio.frontiers import water_fill
 from portfolio.model.fill import fill_level, progressive_level
 from portfolio.model.instance import Instance
 from portfolio.model.ladder import natural_key, solve_ladder
 from portfolio.model.options import SOURCES
+from portfolio.water_filling import water_fill
 
 TOL = 1e-6
 

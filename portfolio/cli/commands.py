@@ -1,100 +1,31 @@
-"""The sub-commands of ``portfolio``: show, reconcile, optimize, compare, frontier, explain, template, ….
+"""The sub-commands of ``portfolio``: optimize, compare, frontier, explain, report, and all by name.
 
 Each takes the parsed arguments and returns the exit code; errors are raised
-and turned into one line by :func:`portfolio.cli.main`.
+and turned into one line by :func:`portfolio.cli.main`. The commands on the
+appendix itself (show, reconcile, convert, template) are in
+:mod:`portfolio.cli.appendix`, ``simulate`` in :mod:`portfolio.cli.simulate`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import PortfolioError, PortfolioWarning
-from .outputs import check_outputs, protected_inputs, write_outputs
+from .appendix import convert, read, reconcile, show, template
+from .outputs import check_outputs, write_outputs
 from .simulate import simulate
 from .whatif import run_arguments
-from .words import WORDS, source_word, tier_word, word
+from .words import WORDS, amount_word, source_word, tier_word, word
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..model import Allocation
-    from ..tasks import TaskList
 
 __all__ = ["HANDLERS"]
-
-#: Differences from the document's plan up to this many million VND are "as planned" (as ``explain``).
-AS_PLANNED = 0.5
-
-
-def _money(value: float, decimals: int = 2) -> str:
-    import math
-
-    from ..money import format_vnd
-
-    return "-" if value is None or not math.isfinite(float(value)) else format_vnd(float(value), decimals)
-
-
-def read(appendix: str | None, pillars: str | Path | None = None) -> TaskList:
-    """Read the appendix (cross-checked against itself) and warn once if stated subtotals differ."""
-    import warnings
-
-    from ..crosscheck import mismatch_warning
-    from ..readers import read_appendix
-
-    tasks = read_appendix(appendix, pillars=pillars)
-    message = mismatch_warning(tasks)
-    if message:
-        warnings.warn(message, PortfolioWarning, stacklevel=2)
-    return tasks
-
-
-def show(args: argparse.Namespace) -> int:
-    """Rows and totals per group and pillar (and per agency)."""
-    from ..pillar_views import pillar_lines
-
-    lang = args.lang
-    tasks = read(args.appendix, args.pillars)
-    frame = tasks.frame
-    money = ["approved", "spent_before", "carried_over", "planned"]
-    year = f", {word('plan year', lang)} {tasks.plan_year}" if tasks.plan_year else ""
-    print(f"{tasks.source}: {len(tasks)} {word('tasks', lang)} ({word('million VND', lang)}{year})")
-    print(f"{word('group', lang):<6}{word('rows', lang):>8}" + "".join(f"{word(c, lang):>16}" for c in money))
-    for group, part in frame.groupby("group", sort=True):
-        print(f"{group:<6}{len(part):>8}" + "".join(f"{_money(part[c].sum()):>16}" for c in money))
-    print(
-        f"{word('total', lang):<6}{len(frame):>8}" + "".join(f"{_money(frame[c].sum()):>16}" for c in money)
-    )
-    print()
-    print("\n".join(pillar_lines(frame)))
-    if args.agencies:
-        from ..agencies import canonical_agency
-
-        print()
-        keys = [frame["group"], frame["agency"].map(canonical_agency)]
-        for key, part in frame.groupby(keys, sort=False):
-            letter, agency = str(key[0]), str(key[1])
-            print(
-                f"{letter} {agency[:44]:<45}{len(part):>3}"
-                + "".join(f"{_money(part[c].sum()):>14}" for c in money)
-            )
-    return 0
-
-
-def reconcile(args: argparse.Namespace) -> int:
-    """The document's subtotals that do not add up, and the agency names merged (``--lang vi``)."""
-    from ..reconciliation import reconcile as findings_of
-
-    findings = findings_of(args.appendix, lang=args.lang)
-    if args.json:
-        print(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
-        return 0
-    print(findings)
-    return 0
 
 
 def run(args: argparse.Namespace) -> Allocation:
@@ -113,7 +44,8 @@ def print_tiers(allocation: Allocation, lang: str) -> None:
     print(
         f"{word('rule', lang)}: {allocation.rule}; {word('envelopes', lang)}: "
         + ", ".join(
-            f"{source_word(s, lang)} {y} {_money(v)}" for (s, y), v in sorted(allocation.envelopes.items())
+            f"{source_word(s, lang)} {y} {amount_word(v)}"
+            for (s, y), v in sorted(allocation.envelopes.items())
         )
     )
     columns = ["demand", "planned", "allocated"]
@@ -128,7 +60,7 @@ def print_tiers(allocation: Allocation, lang: str) -> None:
         parts = key if isinstance(key, tuple) else (key,)
         *year, source, tier = parts
         label = " ".join([*(str(y) for y in year), source_word(str(source), lang), tier_word(tier, lang)])
-        cells = "".join(f"{_money(row[c]):>16}" for c in columns)
+        cells = "".join(f"{amount_word(row[c]):>16}" for c in columns)
         print(f"{label:<32}{cells}{format_percent(coverage.loc[key]):>10}")
 
 
@@ -197,12 +129,12 @@ def print_table(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en") -
     width = max([24, *(len(k) + 2 for k in keys)])
     print(f"{'':<{width}}" + "".join(f"{h[:15]:>16}" for h in heads))
     for key, (_, row) in zip(keys, frame.iterrows(), strict=True):
-        print(f"{key:<{width}}" + "".join(f"{_money(row[c], 0):>16}" for c in columns))
+        print(f"{key:<{width}}" + "".join(f"{amount_word(row[c], 0):>16}" for c in columns))
 
 
 def compare(args: argparse.Namespace) -> int:
     """Run scenario files side by side."""
-    from ..scenarios import compare as run_all
+    from ..comparison import compare as run_all
 
     lang = args.lang
     inputs = [*args.scenarios, args.appendix, args.pillars]
@@ -269,7 +201,7 @@ def frontier(args: argparse.Namespace) -> int:
             word("failed", lang) if failed else format_percent(coverage[t]) if t in coverage else ""
             for t in tiers
         ]
-        envelope = _money(float(rows["envelope"].iloc[0]), 0)
+        envelope = amount_word(float(rows["envelope"].iloc[0]), 0)
         print(f"{envelope:>16}  {source_word(str(source), lang):<17}" + "".join(f"{c:>12}" for c in cells))
     failed = sweep.loc[sweep["failed"], "reason"].drop_duplicates()
     for reason in failed.head(3):
@@ -296,19 +228,20 @@ def explain(args: argparse.Namespace) -> int:
     """Why each task's allocation differs from the plan (or one task's paragraph)."""
     from ..explanations import explain as reasons_of
     from ..explanations import explain_text
+    from ..model.tolerances import PLANNED  # "as planned", as explain says it
 
     lang = args.lang
     inputs = [args.appendix, args.pillars, args.scenario]
     outputs = check_outputs(args.out, inputs, (".csv",))
     allocation = run(args)
-    reasons = reasons_of(allocation, threshold=AS_PLANNED, lang=lang)
+    reasons = reasons_of(allocation, threshold=PLANNED, lang=lang)
     if args.task:
         print(explain_text(allocation, args.task, lang=lang))
     else:
-        for task, row in reasons[reasons["difference"].abs() > AS_PLANNED].iterrows():
+        for task, row in reasons[reasons["difference"].abs() > PLANNED].iterrows():
             print(
-                f"{task!s:<5}{_money(row['planned']):>14}{_money(row['allocated']):>14}"
-                f"{_money(row['difference']):>14}  {row['reason']}"
+                f"{task!s:<5}{amount_word(row['planned']):>14}{amount_word(row['allocated']):>14}"
+                f"{amount_word(row['difference']):>14}  {row['reason']}"
             )
     if outputs:
         from ..output import atomic_write_text, csv_for_excel
@@ -325,8 +258,8 @@ def explain(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Write the one-file HTML report of a run, or of scenarios side by side."""
+    from ..comparison import compare as run_all
     from ..report import write_report
-    from ..scenarios import compare as run_all
     from ..scenarios import load_scenarios
 
     inputs = [*args.scenario, args.appendix]
@@ -353,48 +286,6 @@ def report(args: argparse.Namespace) -> int:
             )
 
         write_outputs([out], write, inputs, wrote)
-    return 0
-
-
-CONVERT_SUFFIXES = (".csv", ".xlsx", ".docx", ".txt")
-
-
-def convert(args: argparse.Namespace) -> int:
-    """Read any layout, write what the suffix names: the tidy CSV, or the document's layout."""
-    from ..layout_rows import appendix_lines
-    from ..output import atomic_write_text, refuse_overwrite
-    from ..readers.tidy import write_csv
-    from ..writers import write_layout_docx, write_layout_text, write_layout_xlsx
-
-    out = Path(args.out)
-    suffix = out.suffix.lower()
-    if suffix not in CONVERT_SUFFIXES:
-        raise PortfolioError(
-            f"{out}: --out must end in .csv (the tidy table) or .xlsx, .docx, .txt (laid out like "
-            f"the document), not {suffix or 'no suffix'!r}"
-        )
-    refuse_overwrite(out, protected_inputs([args.appendix, args.pillars]))
-    tasks = read(args.appendix, args.pillars)
-    year = tasks.plan_year or 2024
-    if suffix == ".csv":
-        write_csv(tasks, out)
-    elif suffix == ".xlsx":
-        write_layout_xlsx(appendix_lines(tasks), out, year=year)
-    elif suffix == ".docx":
-        write_layout_docx(appendix_lines(tasks), out, year=year)
-    else:
-        atomic_write_text(out, write_layout_text(appendix_lines(tasks, number_style="text"), year=year))
-    print(f"{word('wrote', args.lang)} {len(tasks)} {word('tasks', args.lang)}: {out}")
-    return 0
-
-
-def template(args: argparse.Namespace) -> int:
-    """Write an empty Phụ lục 2 workbook for a year."""
-    from ..template import write_template
-
-    check_outputs([args.out], [], (".xlsx",))
-    write_template(args.out, year=args.year, rows=args.rows, lang=args.lang)
-    print(f"{word('wrote', args.lang)} {args.out}")
     return 0
 
 

@@ -167,7 +167,7 @@ def _print(sim: Any, lang: str) -> None:
 
 def simulate(args: argparse.Namespace) -> int:
     """Draw the scenarios, print what is safe and what is not, write the outputs."""
-    from .commands import read
+    from .appendix import read
 
     inputs = [args.appendix, args.pillars, args.scenario]
     outputs = check_outputs(args.out, inputs, (".csv", ".xlsx", ".png"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["WORDS", "source_word", "tier_word", "word"]
+__all__ = ["WORDS", "amount_word", "source_word", "tier_word", "word"]
 
 #: key -> (English, Vietnamese)
 WORDS: dict[str, tuple[str, str]] = {
@@ -54,3 +54,12 @@ def source_word(source: str, lang: str) -> str:
 def tier_word(tier: object, lang: str) -> str:
     """``tier 3`` or ``thứ bậc 3``."""
     return f"{'thứ bậc' if lang == 'vi' else 'tier'} {tier}"
+
+
+def amount_word(value: float, decimals: int = 2) -> str:
+    """``1.158.731,00`` (``decimals`` digits after the comma), ``-`` for a missing amount."""
+    import math
+
+    from ..money import format_vnd
+
+    return "-" if value is None or not math.isfinite(float(value)) else format_vnd(float(value), decimals)

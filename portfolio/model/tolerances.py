@@ -13,12 +13,15 @@ import numpy as np
 
 __all__ = [
     "AMOUNT",
+    "COVERAGE",
     "DUAL_SUPPORT",
+    "FILL_ROUNDING",
     "FREE",
     "HOLD",
     "HOLD_RELATIVE",
     "LEVEL",
     "LEVEL_EXACT",
+    "PLANNED",
     "REPORT",
     "ROW_ROUNDING",
     "hold_slack",
@@ -61,6 +64,23 @@ HOLD_RELATIVE = 1e-7
 #: total by half that digit per row (at least one digit) before a row must be missing.
 #: The plan's own slips are one million on totals of 39 rows.
 ROW_ROUNDING = 0.5
+
+#: For the closed form of water-filling (``portfolio.water_filling``) and what runs on
+#: it (the frontier, the simulation): money left over or missing up to this share of an
+#: envelope (or of 1 million VND, if more) is the rounding of its sums, so an envelope
+#: this close to the commitments meets them. A frontier read between its points
+#: (``coverage_at``) takes an envelope this many million VND past either end as on it.
+FILL_ROUNDING = 1e-9
+
+#: For the explanations (``portfolio.explanations``): a difference from the document's
+#: plan up to this many million VND is "as planned". Half a million: Kế hoạch 325/KH-UBND
+#: plans in whole millions, so a smaller difference is none it could have written.
+PLANNED = 0.5
+
+#: For the explanations: a task's coverage within this of its tier's common coverage is
+#: that common coverage, and its reason says so. The last digit of a coverage as the
+#: reasons write it (0,01%).
+COVERAGE = 1e-4
 
 _EPS = float(np.finfo(float).eps)
 
