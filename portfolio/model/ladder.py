@@ -160,7 +160,7 @@ class _Ladder:
         self.admit(members)
         self.kept = kept  # a tier's utility face ends with the tier
         upper[members] = lower[members]
-        for s in np.unique(inst.source[members]):
+        for s in np.flatnonzero(np.bincount(inst.source[members], minlength=len(SOURCES))):
             mine = members[inst.source[members] == s]
             waiting = inst.upper_reason[mine] == UpperReason.NOT_STARTED.value
             if self.rule in ("weighted",) or tier == 1 or not free.size or waiting.any():
@@ -230,7 +230,7 @@ def solve_ladder(
     if rule == "closest_to_plan":
         ladder.stages.context = "plan:"
         ladder.kept, ladder.result.closest_change = closest_face(ladder.stages, ladder.lower, ladder.upper)
-    for tier in sorted(int(t) for t in np.unique(inst.tier)):
+    for tier in (int(t) for t in np.flatnonzero(np.bincount(inst.tier))):
         ladder.tier(tier)
     res = ladder.result
     res.x = ladder.lower.copy()

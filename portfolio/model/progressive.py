@@ -193,7 +193,7 @@ def _closed_form(
     duals: dict[str, float] = {}
     rest = np.ones(inst.n, dtype=bool)
     rest[idx] = False
-    for s in np.unique(inst.source[idx]):
+    for s in np.flatnonzero(np.bincount(inst.source[idx], minlength=len(SOURCES))):
         mine = inst.source[idx] == s
         others = rest & (inst.source == s)
         room = float(inst.envelope[s] - lower[others].sum() - base[mine].sum())
@@ -313,7 +313,7 @@ def progressive_fill(
     # a source's level: where its tasks that rose stopped (a task held at a floor of
     # its own does not set it); if none rose, where the first step stopped
     rose = lower[tasks] > start + AMOUNT
-    for s in np.unique(inst.source[tasks]):
+    for s in np.flatnonzero(np.bincount(inst.source[tasks], minlength=len(SOURCES))):
         mine = inst.source[tasks] == s
         out.level[SOURCES[int(s)]] = float(
             np.max(stop[mine & rose]) if (mine & rose).any() else np.max(first[mine])
