@@ -476,11 +476,13 @@ def reference_allocate(
             # the least change again, given what the tiers so far received: a fill may take the
             # face's hair of room (B1 at 0,25 + 1,6e-9 beside a row B1 + D2 <= 1), and the next
             # tier, whose level that hair lowers, would then need more room than is left
+            # If the tier's amounts sit a hair below the spending rows (the level rounded down
+            # by the same room), no point is left to re-solve from: the face stays as it was, and
+            # a later stage that cannot be met says so
+            before = model.change
             model.change = (planned, INF)
             ok, d_star, _ = model.lp(np.zeros(n), change_cost=True, maximize=False)
-            if not ok:
-                raise RuntimeError("reference: the least change has no solution after a tier")
-            model.change = (planned, d_star + 1e-9 * max(1.0, abs(d_star)))
+            model.change = (planned, d_star + 1e-9 * max(1.0, abs(d_star))) if ok else before
         model.utility = None
         # all-or-nothing starts of this tier, in the priority order of new starts
         for i in candidates:

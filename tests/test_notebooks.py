@@ -96,7 +96,11 @@ def jupyter_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _outputs(nb: nbformat.NotebookNode, stream: str | None = None) -> str:
-    """Text of every stream output (only ``stream`` if given) and every rich output's text/plain."""
+    """Text of every stream output (only ``stream`` if given) and every rich output's text/plain.
+
+    A stream's outputs are joined as written: the kernel flushes a stream on a timer,
+    so on a loaded machine one ``print`` may arrive as two outputs, split mid-line.
+    """
     parts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
@@ -104,8 +108,9 @@ def _outputs(nb: nbformat.NotebookNode, stream: str | None = None) -> str:
                 if stream in (None, output.name):
                     parts.append(output.text)
             elif stream is None and "data" in output:
-                parts.append(output.data.get("text/plain", ""))
-    return "\n".join(parts)
+                parts.append("\n" + output.data.get("text/plain", "") + "\n")
+        parts.append("\n")
+    return "".join(parts)
 
 
 def test_every_notebook_is_tested() -> None:
