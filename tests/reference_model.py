@@ -82,14 +82,20 @@ class _Rows:
 
 
 def _solve(
-    cost: np.ndarray, lb: np.ndarray, ub: np.ndarray, rows: _Rows, *, maximize: bool = True
+    cost: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    rows: _Rows,
+    *,
+    maximize: bool = True,
+    tolerance: float = 1e-10,
 ) -> tuple[bool, float, np.ndarray]:
     """Solve one small dense LP with HiGHS; (optimal?, objective, column values)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     # the amounts are read from t* and kept as floors: HiGHS's default tolerance (1e-7) would let
     # a level overshoot a row by as much, and a later stage meet floors no point satisfies
-    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+    h.setOptionValue("primal_feasibility_tolerance", tolerance)
     h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     # the thread count is left as the process has it, as the library leaves it: HiGHS keeps
     # one thread scheduler per process, and setting another count after a run makes later
@@ -137,6 +143,7 @@ class _Model:
         self.change: tuple[np.ndarray, float] | None = None
         # weighted: (members, ω, l, u, U* − ε) -> utility columns y
         self.utility: tuple[list[int], np.ndarray, np.ndarray, np.ndarray, float] | None = None
+        self.tolerance = 1e-10  # HiGHS's primal feasibility tolerance (see _solve)
 
     def lp(
         self,
@@ -149,6 +156,7 @@ class _Model:
         utility_cost: bool = False,
         change_cost: bool = False,
         maximize: bool = True,
+        tolerance: float | None = None,
     ) -> tuple[bool, float, np.ndarray]:
         """Columns: x (n), t (1), then pos/neg (2n) and y (4|M|) when the faces are on.
 
@@ -214,7 +222,8 @@ class _Model:
                 cost[it] = 1.0
         if x_cost is not None:
             cost[:n] += x_cost
-        ok, obj, sol = _solve(cost, lb, ub, rows, maximize=maximize)
+        tol = self.tolerance if tolerance is None else tolerance
+        ok, obj, sol = _solve(cost, lb, ub, rows, maximize=maximize, tolerance=tol)
         return ok, obj, sol
 
     def feasible(self, lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> bool:
@@ -231,6 +240,15 @@ def _fill(
     while active:
         t_cap = min(top, min((cap[i] - base[i]) / w[i] for i in active))
         ok, t_star, _ = model.lp(cover=(active, base, w), t_max=max(0.0, t_cap))
+        for tolerance in (1e-8, 1e-7):
+            if ok:
+                break
+            # the floors sit a hair past a row: the faces' and the spending rows' room (1e-9 of
+            # an amount), spent by an earlier stage where rows cascade (a row across the
+            # sources beside a spending row), leaves none for the solver's own: the model
+            # solves at a looser tolerance from here on, far inside the 0,01 compared
+            model.tolerance = max(model.tolerance, tolerance)
+            ok, t_star, _ = model.lp(cover=(active, base, w), t_max=max(0.0, t_cap))
         if not ok:
             raise RuntimeError("reference: a fill stage has no solution")
         t_star = min(t_star, t_cap)

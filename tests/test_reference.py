@@ -671,6 +671,20 @@ HAND = {
         {"pacing": 1.5, "constraints": ["B1 + D2 <= 1"]},
         {"A1": 1, "B1": 1, "B2": 1, "B3": 1, "C1": 0, "D1": 0.6, "D2": 0},
     ),
+    # without B3 and D2: C1 fits whole (recurrent spends 4, all at 1), and D1 gets nothing under
+    # B1 + D1 <= 1. The reference's tier-2 level spent the rows' room (D1 at 4e-9, B1 a hair under
+    # 1), leaving C1's stage at the exact boundary of the spending row; it now reads it at a
+    # looser tolerance
+    "closest_to_plan, a start at the boundary of the spending row": (
+        lambda: pf.TaskList(
+            tuple(t for t in finishing_beside_a_row_across_sources() if t.id not in ("B3", "D2")),
+            source="<test>",
+        ),
+        {"recurrent": 4.0, "investment": 0.3},
+        "closest_to_plan",
+        {"pacing": 1.5, "constraints": ["B1 + D1 <= 1"]},
+        {"A1": 1, "B1": 1, "B2": 1, "C1": 1, "D1": 0},
+    ),
 }
 
 

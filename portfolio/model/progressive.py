@@ -313,9 +313,9 @@ def progressive_fill(
     # a source's level: where its tasks that rose stopped (a task held at a floor of
     # its own does not set it); if none rose, where the first step stopped
     rose = lower[tasks] > start + AMOUNT
-    for s in np.flatnonzero(np.bincount(inst.source[tasks], minlength=len(SOURCES))):
-        mine = inst.source[tasks] == s
-        out.level[SOURCES[int(s)]] = float(
+    for j in np.flatnonzero(np.bincount(inst.source[tasks], minlength=len(SOURCES))):
+        mine = inst.source[tasks] == j
+        out.level[SOURCES[int(j)]] = float(
             np.max(stop[mine & rose]) if (mine & rose).any() else np.max(first[mine])
         )
     return out
