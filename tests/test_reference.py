@@ -460,6 +460,21 @@ def finishing_beside_a_row_across_sources() -> pf.TaskList:
     )
 
 
+def a_row_across_sources_and_a_start() -> pf.TaskList:
+    # all planned at 0: A1 annual (d = 1); B1, B3 finish (d = 1); B2 to 2025 (d = 0,5); C1 new
+    # (d = 1); D1 finishes (d = 256); D2 to 2025 (d = 16,5)
+    y = "Sở Y tế"
+    return make_tasks(
+        {"id": "A1", "agency": y, "approved": 1, "start_year": 2024, "end_year": 2024, "is_new": False},
+        {"id": "B1", "agency": y, "approved": 1, "end_year": 2024},
+        {"id": "B2", "agency": y, "approved": 1, "end_year": 2025},
+        {"id": "B3", "agency": y, "approved": 1, "end_year": 2024},
+        {"id": "C1", "agency": y, "approved": 1, "start_year": 2024, "end_year": 2024},
+        {"id": "D1", "agency": y, "approved": 256, "end_year": 2024},
+        {"id": "D2", "agency": y, "approved": 33, "end_year": 2025},
+    )
+
+
 def two_starts_planned_high() -> pf.TaskList:
     return make_tasks(
         {"id": "B1", "approved": 5, "end_year": 2024},
@@ -684,6 +699,18 @@ HAND = {
         "closest_to_plan",
         {"pacing": 1.5, "constraints": ["B1 + D1 <= 1"]},
         {"A1": 1, "B1": 1, "B2": 1, "C1": 1, "D1": 0},
+    ),
+    # pacing 1,5: the recurrent caps add up to its envelope 4,75 (B2 at 0,75, C1 at 1), so C1
+    # starts whole; B2 + D1 <= 77 leaves D1 76,25, and D2 takes its cap 24,75. The library's
+    # tier-3 level (B2, D2 above demand) passed the row by its solver's tolerance; brought
+    # back onto it, both stopped there, D2 6e-7 short of what investment must spend, and C1's
+    # stage had no solution: C1 was refused
+    "closest_to_plan, a row across the sources and a start": (
+        a_row_across_sources_and_a_start,
+        {"recurrent": 4.75, "investment": 168.45},
+        "closest_to_plan",
+        {"pacing": 1.5, "constraints": ["B2 + D1 <= 77"]},
+        {"A1": 1, "B1": 1, "B2": 0.75, "B3": 1, "C1": 1, "D1": 76.25, "D2": 24.75},
     ),
 }
 

@@ -71,11 +71,15 @@ class _Step:
 
 def _project(
     stages: Stages, kept: Kept, lower: np.ndarray, upper: np.ndarray, step: _Step, t: float
-) -> float:
+) -> tuple[float, np.ndarray | None]:
     """Lower ``t`` until the floors it sets fit every ``≤`` side exactly (envelopes, rows).
 
     The solver's ``t*`` may exceed what the rows pay by its tolerance; amounts are
     computed from ``t``, so ``t`` is brought back onto the rows before use.
+
+    Returns the level and, when it had to be lowered, which of the step's tasks the
+    side that stopped it holds (a positive coefficient in it): those cannot rise
+    further, the others may (the solver, which saw no side binding, cannot say so).
     """
     inst = stages.inst
     n_src = len(SOURCES)
@@ -100,39 +104,45 @@ def _project(
     ]
     step_source = inst.source[step.idx]
 
+    held: np.ndarray | None = None  # the step's tasks in the last side found over
+
     def over(level: float) -> tuple[float, float]:
         """The worst excess over a ``≤`` side at ``level``, and that side's slope in ``t``."""
+        nonlocal held
         floors = step.floors(lower, upper, level)
         idx, raised = step.idx, step.base + level * step.weight
         rising = (raised > lower[idx]) & (raised < np.minimum(step.cap, upper[idx]))
-        worst, slope = 0.0, 0.0
+        worst, slope, members = 0.0, 0.0, None
         excess = np.bincount(inst.source, weights=floors, minlength=n_src) - spend
         if excess.max() > worst:
             s = int(np.argmax(excess))
-            worst = float(excess[s])
-            slope = float((step.weight * rising)[step_source == s].sum())
+            worst, members = float(excess[s]), step_source == s
+            slope = float((step.weight * rising)[members].sum())
         for coef, bound in sides:
             least = float(np.where(coef > 0, coef * floors, coef * upper).sum())
             over_side = least - bound
             if over_side > worst:
                 c = coef[idx]
-                worst, slope = over_side, float((np.where(c > 0, c, 0.0) * step.weight * rising).sum())
+                worst, members = over_side, c > 0
+                slope = float((np.where(members, c, 0.0) * step.weight * rising).sum())
+        if members is not None:
+            held = members
         return worst, slope
 
     for _ in range(4):
         excess, slope = over(t)
         if excess <= 0:
-            return t
+            return t, held
         if slope <= 0:
             break
         t = max(0.0, t - excess / slope)
     lo, hi = 0.0, t  # rounding at a kink: bisect
     if over(hi)[0] <= 0:
-        return hi
+        return hi, held
     for _ in range(60):
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if over(mid)[0] <= 0 else (lo, mid)
-    return lo
+    return lo, held
 
 
 def _forcing(stages: Stages, kept: Kept, lower: np.ndarray, upper: np.ndarray) -> bool:
@@ -286,15 +296,20 @@ def progressive_fill(
             done |= levels >= level_cap * (1 - LEVEL)
         else:
             level, duals, held, uncertainty = _fill_lp(stages, lower, upper, kept, idx, b, w, level_top)
+            solver_level = level
             if _forcing(stages, kept, lower, upper):
                 step = _Step(idx, b, w, c)
-                level = _project(stages, kept, lower, upper, step, level)
+                level, stopped = _project(stages, kept, lower, upper, step, level)
                 level = _completable(stages, kept, lower, upper, step, level, uncertainty)
             else:
                 # the level is right to its uncertainty: lift it by that much and bring it
                 # back onto the side that binds, so a binding envelope is spent exactly
                 lifted = min(level_top, level * (1.0 + 4.0 * uncertainty))
-                level = _project(stages, kept, lower, upper, _Step(idx, b, w, c), lifted)
+                level, stopped = _project(stages, kept, lower, upper, _Step(idx, b, w, c), lifted)
+            if stopped is not None and level < solver_level * (1 - LEVEL):
+                # brought below the solver's level by a side it saw no reason to hold (its
+                # tolerance let the level through): that side's tasks stop, the others go on
+                held = held | stopped
             levels = np.full(live.size, level)
             at_top = level >= level_top * (1 - LEVEL)
             done = held | (tau[live] <= level * (1 + LEVEL)) | (at_top & (level_top >= level_cap))
