@@ -236,18 +236,22 @@ def _fill(
     """Progressive filling: the leximin point of ((x_i − b_i)/w_i), each task stopping at ``cap_i``
     and every ratio at ``top``. Each task's stop is written into ``model.lo`` as its floor."""
     lo = model.lo
+
+    def loosen() -> bool:
+        # the floors sit a hair past a row: the faces' and the spending rows' room (1e-9 of
+        # an amount), spent by an earlier stage where rows cascade (a row across the sources
+        # beside a spending row), leaves none for the solver's own: the model solves at a
+        # looser tolerance from here on (1e-8, 1e-7, then 1e-6), far inside the 0,01 compared
+        looser = [tol for tol in (1e-8, 1e-7, 1e-6) if tol > model.tolerance]
+        if looser:
+            model.tolerance = looser[0]
+        return bool(looser)
+
     active = [i for i in members if w[i] > 1e-12 and lo[i] < cap[i] - FLOOR_TOL]
     while active:
         t_cap = min(top, min((cap[i] - base[i]) / w[i] for i in active))
         ok, t_star, _ = model.lp(cover=(active, base, w), t_max=max(0.0, t_cap))
-        for tolerance in (1e-8, 1e-7):
-            if ok:
-                break
-            # the floors sit a hair past a row: the faces' and the spending rows' room (1e-9 of
-            # an amount), spent by an earlier stage where rows cascade (a row across the
-            # sources beside a spending row), leaves none for the solver's own: the model
-            # solves at a looser tolerance from here on, far inside the 0,01 compared
-            model.tolerance = max(model.tolerance, tolerance)
+        while not ok and loosen():
             ok, t_star, _ = model.lp(cover=(active, base, w), t_max=max(0.0, t_cap))
         if not ok:
             raise RuntimeError("reference: a fill stage has no solution")
@@ -262,12 +266,14 @@ def _fill(
             # at the level the LP reached: t_cap may be a hair above what it allows, and the LP's
             # own level may overshoot by its feasibility tolerance, which the faces' hair of room
             # (spent by an earlier tier) may not absorb: step a hair down until the floors hold
-            for _ in range(4):
+            for attempt in range(16):
                 floors = lo.copy()
                 for i in stop:
                     floors[i] = max(lo[i], min(cap[i], base[i] + w[i] * t_star))
                 if model.feasible(lo=floors):
                     break
+                if attempt % 4 == 3 and not loosen():
+                    raise RuntimeError("reference: the level floors have no solution")
                 t_star *= 1 - 1e-9
             else:
                 raise RuntimeError("reference: the level floors have no solution")
@@ -281,12 +287,12 @@ def _fill(
         sum_cost = np.zeros(model.n)
         sum_cost[active] = 1.0
         ok, _, x = model.lp(sum_cost, lo=floors)
-        if not ok:  # a rounding in t*: step a hair down
+        while not ok:  # a rounding in t*: step a hair down, then loosen the tolerance
             t_star *= 1 - 1e-9
             for i in active:
                 floors[i] = max(lo[i], base[i] + w[i] * t_star)
             ok, _, x = model.lp(sum_cost, lo=floors)
-            if not ok:
+            if not ok and not loosen():
                 raise RuntimeError("reference: the level floors have no solution")
         blocked = []
         for i in active:
