@@ -160,7 +160,7 @@ class _Ladder:
         self.admit(members)
         self.kept = kept  # a tier's utility face ends with the tier
         upper[members] = lower[members]
-        for s in np.flatnonzero(np.bincount(inst.source[members], minlength=len(SOURCES))):
+        for s in np.flatnonzero(np.bincount(inst.source[members])):
             mine = members[inst.source[members] == s]
             waiting = inst.upper_reason[mine] == UpperReason.NOT_STARTED.value
             if self.rule in ("weighted",) or tier == 1 or not free.size or waiting.any():

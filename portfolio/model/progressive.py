@@ -84,9 +84,9 @@ def _project(
     inst = stages.inst
     n_src = len(SOURCES)
     # the envelopes: one ``≤`` side per source, summed per source in one pass
-    members = np.bincount(inst.source, minlength=n_src)
+    counts = np.bincount(inst.source, minlength=n_src)
     spend = np.array(
-        [float(inst.envelope[s]) - rounding_margin(inst.envelope[s], int(members[s])) for s in range(n_src)]
+        [float(inst.envelope[s]) - rounding_margin(inst.envelope[s], int(counts[s])) for s in range(n_src)]
     )
     pins = dict(kept.pins)
     sides: list[tuple[np.ndarray, float]] = []  # the agency and analyst rows
@@ -104,11 +104,11 @@ def _project(
     ]
     step_source = inst.source[step.idx]
 
-    held: np.ndarray | None = None  # the step's tasks in the last side found over
+    def over(level: float) -> tuple[float, float, np.ndarray | None]:
+        """The worst excess over a ``≤`` side at ``level``, its slope in ``t``, its tasks of the step.
 
-    def over(level: float) -> tuple[float, float]:
-        """The worst excess over a ``≤`` side at ``level``, and that side's slope in ``t``."""
-        nonlocal held
+        The tasks are None when no side is over.
+        """
         floors = step.floors(lower, upper, level)
         idx, raised = step.idx, step.base + level * step.weight
         rising = (raised > lower[idx]) & (raised < np.minimum(step.cap, upper[idx]))
@@ -125,23 +125,29 @@ def _project(
                 c = coef[idx]
                 worst, members = over_side, c > 0
                 slope = float((np.where(members, c, 0.0) * step.weight * rising).sum())
-        if members is not None:
-            held = members
-        return worst, slope
+        return worst, slope, members
 
+    held: np.ndarray | None = None  # the step's tasks in the last side found over
     for _ in range(4):
-        excess, slope = over(t)
+        excess, slope, side = over(t)
         if excess <= 0:
             return t, held
+        held = side
         if slope <= 0:
             break
         t = max(0.0, t - excess / slope)
     lo, hi = 0.0, t  # rounding at a kink: bisect
-    if over(hi)[0] <= 0:
+    excess, _, side = over(hi)
+    if excess <= 0:
         return hi, held
+    held = side
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if over(mid)[0] <= 0 else (lo, mid)
+        excess, _, side = over(mid)
+        if excess <= 0:
+            lo = mid
+        else:
+            hi, held = mid, side
     return lo, held
 
 
@@ -203,7 +209,7 @@ def _closed_form(
     duals: dict[str, float] = {}
     rest = np.ones(inst.n, dtype=bool)
     rest[idx] = False
-    for s in np.flatnonzero(np.bincount(inst.source[idx], minlength=len(SOURCES))):
+    for s in np.flatnonzero(np.bincount(inst.source[idx])):
         mine = inst.source[idx] == s
         others = rest & (inst.source == s)
         room = float(inst.envelope[s] - lower[others].sum() - base[mine].sum())
@@ -328,7 +334,7 @@ def progressive_fill(
     # a source's level: where its tasks that rose stopped (a task held at a floor of
     # its own does not set it); if none rose, where the first step stopped
     rose = lower[tasks] > start + AMOUNT
-    for j in np.flatnonzero(np.bincount(inst.source[tasks], minlength=len(SOURCES))):
+    for j in np.flatnonzero(np.bincount(inst.source[tasks])):
         mine = inst.source[tasks] == j
         out.level[SOURCES[int(j)]] = float(
             np.max(stop[mine & rose]) if (mine & rose).any() else np.max(first[mine])
