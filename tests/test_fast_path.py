@@ -63,6 +63,7 @@ def _instance(
         upper_reason=np.full(n, "demand", dtype=object),
         weight=np.ones(n),
         binary=np.zeros(n, dtype=bool),
+        not_started=np.zeros(n, dtype=bool),
         rows=(),
     )
 

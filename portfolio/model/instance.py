@@ -50,6 +50,8 @@ class Instance:
         Priority weight of each task (``weighted`` rule).
     binary
         Tasks funded all-or-nothing (new public investment, on request).
+    not_started
+        New tasks that do not start this year (their ``upper_reason`` is ``not_started``).
     rows
         Agency floors and caps and analyst constraints.
     """
@@ -69,6 +71,7 @@ class Instance:
     upper_reason: np.ndarray
     weight: np.ndarray
     binary: np.ndarray
+    not_started: np.ndarray
     rows: tuple[LinearRow, ...]
 
     @property
@@ -248,6 +251,7 @@ def build_instance(
         upper_reason[k] = UpperReason.LOCK.value
     if year == options.plan_year:
         _apply_committed(options, selector, lower, upper, lower_reason, deferred)
+    waiting = np.zeros(len(ids), dtype=bool)
     if not_started is not None:
         # the scenario's own reason stands: a deferral, or a lock (at 0: no candidate)
         waiting = np.asarray(not_started, dtype=bool) & ~deferred & (upper_reason != UpperReason.LOCK.value)
@@ -290,5 +294,6 @@ def build_instance(
         upper_reason=upper_reason,
         weight=weight,
         binary=binary,
+        not_started=waiting,
         rows=tuple(rows),
     )

@@ -23,7 +23,6 @@ from .faces import closest_face, utility_face
 from .instance import Instance
 from .options import SOURCES
 from .progressive import FillResult, progressive_fill
-from .reasons import UpperReason
 from .stages import Kept, Stages
 from .tolerances import AMOUNT, FREE, kept_slack
 
@@ -162,8 +161,7 @@ class _Ladder:
         upper[members] = lower[members]
         for s in np.flatnonzero(np.bincount(inst.source[members])):
             mine = members[inst.source[members] == s]
-            waiting = inst.upper_reason[mine] == UpperReason.NOT_STARTED.value
-            if self.rule in ("weighted",) or tier == 1 or not free.size or waiting.any():
+            if self.rule in ("weighted",) or tier == 1 or not free.size or inst.not_started[mine].any():
                 # no common level, or new tasks that do not start: the tier's coverage
                 d = inst.demand[mine].sum()
                 level = float(lower[mine].sum() / d) if d > 0 else 1.0

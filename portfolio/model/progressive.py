@@ -84,10 +84,7 @@ def _project(
     inst = stages.inst
     n_src = len(SOURCES)
     # the envelopes: one ``≤`` side per source, summed per source in one pass
-    counts = np.bincount(inst.source, minlength=n_src)
-    spend = np.array(
-        [float(inst.envelope[s]) - rounding_margin(inst.envelope[s], int(counts[s])) for s in range(n_src)]
-    )
+    spend = stages.spendable
     pins = dict(kept.pins)
     sides: list[tuple[np.ndarray, float]] = []  # the agency and analyst rows
     for k, row in enumerate(inst.rows):
@@ -261,6 +258,8 @@ def progressive_fill(
     FillResult
         The level at which each task stopped, and per source the level and ``∂t/∂E``.
     """
+    if not tasks.size:  # nothing to raise: no level, no stop
+        return FillResult(stop=np.zeros(0))
     inst = stages.inst
     threshold = CLOSED_FORM_FROM if closed_form_from is None else closed_form_from
     separable = not inst.rows and kept.empty

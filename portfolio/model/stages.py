@@ -20,7 +20,7 @@ from .diagnose import diagnose
 from .instance import Instance
 from .options import SOURCES
 from .reduced import solve_without_fixed
-from .tolerances import row_slack
+from .tolerances import rounding_margin, row_slack
 
 __all__ = ["SEGMENTS", "Kept", "LevelStage", "Stages", "add_change", "add_pieces", "piece_values"]
 
@@ -157,6 +157,13 @@ class Stages:
         If given, every stage problem solved by :meth:`run` is appended to it
         as ``(name, problem, result)`` (the name from :attr:`context` and the
         caller's ``what``); nothing else changes.
+
+    Attributes
+    ----------
+    spendable
+        Per source, what its tasks' amounts may sum to: the envelope less the room
+        left for the rounding of a sum of that many amounts
+        (:func:`~portfolio.model.tolerances.rounding_margin`).
     """
 
     def __init__(
@@ -165,6 +172,11 @@ class Stages:
         self.inst = inst
         self.solver = solver
         self.precision = precision
+        # what each source's tasks may sum to: the envelope less the rounding of that many terms
+        counts = np.bincount(inst.source, minlength=len(SOURCES))
+        self.spendable = np.array(
+            [float(e) - rounding_margin(e, int(c)) for e, c in zip(inst.envelope, counts, strict=True)]
+        )
         self.solves = 0
         self.record = record
         self.context = ""  # where in the ladder the next stages are solved (for the record)
@@ -270,7 +282,7 @@ class Stages:
         # solve_without_fixed sums it (so the bounds are the same to the last bit)
         n = len(SOURCES)
         shift = np.zeros(sides)
-        shift[:n] = np.bincount(inst.source[fixed], weights=lower[fixed], minlength=n)
+        shift[:n] = np.bincount(inst.source, weights=np.where(fixed, lower, 0.0), minlength=n)
         rows = []
         for k, row in enumerate(inst.rows):
             nz = np.flatnonzero(row.coef)
