@@ -244,7 +244,9 @@ def _lines(cells: Sequence[Cell], widths: dict[int, float], columns: Iterable[in
 
 
 def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> None:
-    sheet = book.add_worksheet(title)
+    from .xlsx_sheet import SumWorksheet  # imports xlsxwriter: only when a workbook is written
+
+    sheet = book.add_worksheet(title, worksheet_class=SumWorksheet)
     widths, wrapped = _widths(spec)
     for column, width in sorted(widths.items()):
         sheet.set_column(column, column, width)
