@@ -9,6 +9,7 @@ Dual sign convention: see :mod:`solvers.status`.
 
 from __future__ import annotations
 
+from solvers._names import Names, Numbered
 from solvers.backends import Backend, available_backends, get_backend, solve
 from solvers.highs_session import HighsSession
 from solvers.problem import LinearProblem, Sense
@@ -20,6 +21,8 @@ __all__ = [
     "Backend",
     "HighsSession",
     "LinearProblem",
+    "Names",
+    "Numbered",
     "ProblemBuilder",
     "Sense",
     "SolveResult",

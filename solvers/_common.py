@@ -37,9 +37,14 @@ def row_activity(problem: LinearProblem, x: np.ndarray) -> np.ndarray:
     return np.bincount(problem.a_index, weights=weights, minlength=problem.num_rows)
 
 
-def clean(values: ArrayLike) -> np.ndarray:
-    """Return a read-only float copy with negative zeros turned into zeros (nicer to print)."""
-    out = np.array(values, dtype=np.float64)
+def clean(values: ArrayLike, sign: float = 1.0) -> np.ndarray:
+    """Return a read-only float copy times ``sign``, negative zeros turned into zeros (nicer to print)."""
+    if isinstance(values, list):  # a solver's list of floats: read without a second pass
+        out = np.fromiter(values, np.float64, len(values))
+    else:
+        out = np.array(values, dtype=np.float64)
+    if sign != 1.0:
+        out *= sign
     out += 0.0  # -0.0 + 0.0 is 0.0
     out.setflags(write=False)
     return out

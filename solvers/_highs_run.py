@@ -158,8 +158,8 @@ def run_highs(
             act = clean(sol.row_value)
             objective = sign * info.objective_function_value + 0.0
         if has_duals:
-            duals = clean(sign * np.asarray(sol.row_dual, dtype=np.float64))
-            reduced = clean(sign * np.asarray(sol.col_dual, dtype=np.float64))
+            duals = clean(sol.row_dual, sign)
+            reduced = clean(sol.col_dual, sign)
     return SolveResult(
         status=status,
         termination=termination,

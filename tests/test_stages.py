@@ -118,7 +118,10 @@ def test_a_fill_step_is_built_as_the_whole_stage_without_its_fixed_columns(level
     for name in ("c", "col_lower", "col_upper", "a_start", "a_index", "a_value", "row_lower", "row_upper"):
         np.testing.assert_array_equal(getattr(direct.problem, name), getattr(reduced, name), err_msg=name)
     assert direct.problem.offset == reduced.offset and direct.problem.families == reduced.families
+    assert direct.problem.sense == reduced.sense and direct.problem.row_names == reduced.row_names
     np.testing.assert_array_equal(direct.problem.row_family, reduced.row_family)
+    np.testing.assert_array_equal(direct.problem.integrality, reduced.integrality)
+    assert direct.problem.blocks == ("x", "level") and direct.problem.cols_of("level").size == (level_top > 0)
     np.testing.assert_array_equal(direct.coverage, whole.coverage)
     np.testing.assert_array_equal(direct.side_lower, whole.side_lower)
     assert direct.result.objective == whole.result.objective

@@ -18,6 +18,7 @@ from solvers import LinearProblem, ProblemBuilder, SolveResult, Status, solve
 from ..errors import SolveError
 from .diagnose import diagnose
 from .instance import Instance
+from .level_problem import level_problem
 from .options import SOURCES
 from .reduced import solve_without_fixed
 from .tolerances import rounding_margin, row_slack
@@ -276,58 +277,11 @@ class Stages:
             b.set_objective(t, np.ones(1), "maximize")
             problem = b.build()
             return LevelStage(problem, self.run(problem, "level"), int(t[0]), coverage, low, whole)
-        top = np.maximum(lower, upper)
-        fixed = lower == top
-        # what the fixed columns put into each row, summed in column order as
-        # solve_without_fixed sums it (so the bounds are the same to the last bit)
-        n = len(SOURCES)
-        shift = np.zeros(sides)
-        shift[:n] = np.bincount(inst.source, weights=np.where(fixed, lower, 0.0), minlength=n)
-        rows = []
-        for k, row in enumerate(inst.rows):
-            nz = np.flatnonzero(row.coef)
-            out = nz[fixed[nz]]
-            shift[n + k] = np.bincount(
-                np.zeros(out.size, int), weights=row.coef[out] * lower[out], minlength=1
-            )[0]
-            rows.append(nz[~fixed[nz]])
-        kept_cols = np.flatnonzero(~fixed)
-        column = np.full(inst.n, -1)
-        column[kept_cols] = np.arange(kept_cols.size)
-        b = ProblemBuilder()
-        x = b.add_variables("x", kept_cols.size, lower[kept_cols], top[kept_cols])
-        t = b.add_variables("level", 0 if level_top == 0.0 else 1, 0.0, level_top)
-        b.add_constraints(
-            "envelope",
-            inst.source[kept_cols],
-            x,
-            np.ones(kept_cols.size),
-            low[:n] - shift[:n],
-            high[:n] - shift[:n],
-            names=[f"envelope {s}" for s in SOURCES],
-            num_rows=n,
-        )
-        for k, (row, nz) in enumerate(zip(inst.rows, rows, strict=True)):
-            b.add_constraints(
-                row.family,
-                np.zeros(nz.size, int),
-                column[nz],
-                row.coef[nz],
-                low[n + k] - shift[n + k],
-                high[n + k] - shift[n + k],
-                names=[f"{row.family} {k}: {row.name}"],
-                num_rows=1,
-            )
-        moved = np.zeros(idx.size)
-        out = fixed[idx]
-        moved[out] += lower[idx[out]]
-        coverage = _coverage(b, column[idx], t, base, weight, moved)
-        b.set_objective(t, np.ones(t.size), "maximize")
-        problem = b.build()
+        built = level_problem(inst, lower, upper, (low, high), idx, base, weight, level_top)
+        problem = built.problem
         result = solve(problem, solver=self.solver)
         self.solves += 1
-        level = int(t[0]) if t.size else None
-        return LevelStage(problem, self._checked(result), level, coverage, low, whole)
+        return LevelStage(problem, self._checked(result), built.level, built.coverage, low, whole)
 
     def feasible(self, lower: np.ndarray, upper: np.ndarray, kept: Kept, *, strict: bool = False) -> bool:
         """Whether the rules can all be met within these bounds (an LP with no objective).
