@@ -3,7 +3,7 @@
 XlsxWriter rewrites every formula before storing it: each Excel 365 function it
 knows (``FILTER``, ``XLOOKUP``, ``LAMBDA`` …) gets its ``_xlfn.`` prefix, one
 regular-expression substitution per function name, about 30 of them per formula.
-A working paper of 100.000 tasks has some 200.000 formulas, and only ``SUM``,
+A working paper of 100.000 tasks has some 115.000 formulas, and only ``SUM``,
 ``+``, ``-`` and cell references among them: those substitutions cost more than
 writing the formulas' cells, and change none of them.
 
