@@ -35,7 +35,7 @@ import math
 from collections.abc import Mapping
 
 from .errors import InputError
-from .model.tolerances import ROW_ROUNDING
+from .model.tolerances import ROW_ROUNDING, SUM_NOISE
 from .money import format_amount
 from .reconciliation import reconcile_tasks
 from .tasks import GROUP_TITLES, StatedTotal, TaskList
@@ -92,7 +92,7 @@ def check_document(tasks: TaskList) -> None:
         if finding.scope == "agency":
             continue
         shown = decimals[(finding.scope, finding.group, finding.column, finding.where)]
-        if abs(finding.difference) > allowed_gap(counts.get(finding.group, 0), shown) + 1e-9:
+        if abs(finding.difference) > allowed_gap(counts.get(finding.group, 0), shown) + SUM_NOISE:
             label = "section E" if finding.scope == "summary" else "its TỔNG row"
             short = finding.difference > 0
             how = "short of" if short else "above"
@@ -136,7 +136,7 @@ def missing_agency_row(tasks: TaskList) -> InputError | None:
         excess = {
             s.column: math.fsum(getattr(t, s.column) for t in rows) - (s.stated or 0.0) for s in figures
         }
-        slack = {s.column: allowed_gap(len(rows), s.decimals) + 1e-9 for s in figures}
+        slack = {s.column: allowed_gap(len(rows), s.decimals) + SUM_NOISE for s in figures}
         if all(abs(excess[column]) <= slack[column] for column in excess):
             continue  # adds up, or a rounding or a slip of the document (counted by mismatch_warning)
         for k in range(1, len(rows)):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .explanation_context import LEGAL_BASIS, ReasonContext, finishing, slack, tier_set_by_scenario
 from .model import SEGMENTS, HeldBy, LowerReason, UpperReason, option_words
-from .model.tolerances import COVERAGE, PLANNED
+from .model.tolerances import COVERAGE, PLANNED, WHOLE
 from .money import format_amount, format_vnd
 
 __all__ = ["labels_en", "paragraph_en", "reason_en"]
@@ -123,7 +123,7 @@ def _commitment(r: Any, label: str) -> str:
     if r.kind == "lease":
         years = need / d if d > 0 else 0.0
         pay = f"{_money(d)} a year"
-        if years >= 1 and abs(years - round(years)) < 1e-6:
+        if years >= 1 and abs(years - round(years)) < WHOLE:
             pay = f"{_money(need)}/{round(years)} = {_money(d)} a year"
         return f"{label}: lease payment (thuê dịch vụ) {pay} is paid in full; commitments come first"
     if r.kind == "annual":

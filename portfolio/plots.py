@@ -16,6 +16,7 @@ import numpy as np
 
 from .export import SOURCE_LABELS, tier_label
 from .language import lang_of
+from .model.tolerances import AMOUNT
 from .money import format_vnd
 from .plot_style import (
     ALLOCATED_COLOR,
@@ -115,7 +116,7 @@ def plot_tasks(
         ax.text(0.005, row, tier_label(int(value)), transform=heading, **HEADING)
         ax.axhline(row + 0.5, color="#d0d0d0", lw=0.6, zorder=0)
     for row, task_id, p, a in zip(y, table.index, planned, allocated, strict=True):
-        color = UP_COLOR if a > p + 1e-6 else DOWN_COLOR if a < p - 1e-6 else PLANNED_COLOR
+        color = UP_COLOR if a > p + AMOUNT else DOWN_COLOR if a < p - AMOUNT else PLANNED_COLOR
         ax.plot([p, a], [row, row], color=color, lw=1.6, solid_capstyle="round", gid=str(task_id), zorder=2)
     ax.scatter(planned, y, s=16, zorder=3, label=PLANNED_LABEL.format(year=year), **HOLLOW)
     rule = f"{ALLOCATED_LABEL}: {allocation.rule}"

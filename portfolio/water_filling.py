@@ -18,7 +18,7 @@ import numpy as np
 from .errors import InfeasibleError
 from .model.instance import Instance
 from .model.options import Options
-from .model.tolerances import AMOUNT, FILL_ROUNDING
+from .model.tolerances import AMOUNT, FILL_ROUNDING, FREE
 from .money import format_vnd
 
 __all__ = [
@@ -179,6 +179,6 @@ def closed_form_applies(inst: Instance, opts: Options) -> bool:
         and not opts.tiers
         and not inst.rows
         and not inst.binary.any()
-        and np.allclose(inst.lower, commitment_floor, rtol=0, atol=1e-9)
-        and np.allclose(inst.upper, inst.demand, rtol=0, atol=1e-9)
+        and np.allclose(inst.lower, commitment_floor, rtol=0, atol=FREE)
+        and np.allclose(inst.upper, inst.demand, rtol=0, atol=FREE)
     )

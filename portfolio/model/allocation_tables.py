@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..demand import TIER_NAMES
+from .tolerances import AMOUNT, FREE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,11 +104,11 @@ def binding_table(allocation: Allocation) -> pd.DataFrame:
     records = [{"year": year, "family": fam, "name": name} for year, fam, name in allocation.binding_rows]
     table = allocation.table
     allocated, lower, upper = table["allocated"], table["lower"], table["upper"]
-    free = upper > lower + 1e-9
+    free = upper > lower + FREE
     masks = {
-        "task_upper": (allocated >= upper - 1e-6) & free,
-        "task_floor": (allocated <= lower + 1e-6) & (lower > 0) & free,
-        "task_fixed": (upper <= lower + 1e-9) & (upper > 0),
+        "task_upper": (allocated >= upper - AMOUNT) & free,
+        "task_floor": (allocated <= lower + AMOUNT) & (lower > 0) & free,
+        "task_fixed": (upper <= lower + FREE) & (upper > 0),
     }
     for family, mask in masks.items():
         records += [{"year": y, "family": family, "name": str(i)} for y, i in table.index[mask.to_numpy()]]

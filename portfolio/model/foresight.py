@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .options import SOURCES
-from .tolerances import AMOUNT
+from .tolerances import AMOUNT, RATE
 
 if TYPE_CHECKING:
     from .allocation import Allocation
@@ -80,8 +80,8 @@ class Starts:
         deficit = np.where(inside, self.short - idle[g] - tol, -np.inf)  # > 0: short at the start
         r = rate[g]
         with np.errstate(divide="ignore", invalid="ignore"):
-            grows = np.where(r > 1e-9, deficit / r, np.inf)  # when a short year comes to fit
-            shrinks = np.where(r < -1e-9, deficit / r, np.inf)  # when a year that fits stops fitting
+            grows = np.where(r > RATE, deficit / r, np.inf)  # when a short year comes to fit
+            shrinks = np.where(r < -RATE, deficit / r, np.inf)  # when a year that fits stops fitting
         lower = np.where(deficit > 0, grows, 0.0).max(axis=1)
         upper = np.where(deficit > 0, np.inf, shrinks).min(axis=1)
         short = (deficit > 0).any(axis=1)
@@ -131,7 +131,7 @@ def predicted_end(line: Line, slope: np.ndarray, direction: float, reach: float)
     source, or any break of a one-year run), ``jump`` when ``x`` jumps at ``δ``
     (the line holds only below it); ``δ = inf`` when nothing is foreseen.
     """
-    x, eps = line.x, 1e-9
+    x = line.x
     scale = np.maximum(1.0, np.abs(line.demand))
     # in a plan a later year's demand moves too: what earlier years pay is off its remaining need
     carried = np.zeros(len(x))
@@ -148,7 +148,7 @@ def predicted_end(line: Line, slope: np.ndarray, direction: float, reach: float)
     floor = np.where(x > line.demand + AMOUNT * scale, line.demand, line.lower)
     floor_moves = np.where(x > line.demand + AMOUNT * scale, moves, 0.0)
     closing, opening = slope - target_moves, floor_moves - slope  # how fast the gap to each bound shrinks
-    rising, falling = closing > eps, opening > eps
+    rising, falling = closing > RATE, opening > RATE
     ends = np.full(len(x), np.inf)
     ends[rising] = (target - x)[rising] / closing[rising]
     ends[falling] = (x - floor)[falling] / opening[falling]
@@ -164,7 +164,7 @@ def predicted_end(line: Line, slope: np.ndarray, direction: float, reach: float)
     if fits < end:
         end, sure, jump = fits, line.exact, True
     idle, idle_rate = float(line.idle[line.here]), float(rate[line.here])
-    if idle_rate < -1e-9 and idle > AMOUNT:  # going down: the idle money runs out
+    if idle_rate < -RATE and idle > AMOUNT:  # going down: the idle money runs out
         runs_out = idle / -idle_rate
         if runs_out < end:
             end, sure, jump = runs_out, True, False

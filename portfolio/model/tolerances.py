@@ -23,7 +23,10 @@ __all__ = [
     "LEVEL_EXACT",
     "PLANNED",
     "REPORT",
+    "RATE",
     "ROW_ROUNDING",
+    "SUM_NOISE",
+    "WHOLE",
     "hold_slack",
     "kept_slack",
     "rounding_margin",
@@ -81,6 +84,19 @@ PLANNED = 0.5
 #: that common coverage, and its reason says so. The last digit of a coverage as the
 #: reasons write it (0,01%).
 COVERAGE = 1e-4
+
+#: For sensitivity's foresight (``portfolio.model.foresight``): a rate at which a task's
+#: amount or a year's idle money moves per million VND of an envelope at most this is no
+#: movement. The rates are sums of shares that add up to 1, so this is their float noise.
+RATE = 1e-9
+
+#: For the document's cross-check: float noise of a sum of the document's amounts (at
+#: most 10^6 million VND, with at most two decimals), added to the gap a sum may have.
+SUM_NOISE = 1e-9
+
+#: A ratio within this of a whole number is that number: a lease's remaining need over
+#: its yearly payment, a count of years (at most 10^6 / 10^-2; float noise is 10^-8 of that).
+WHOLE = 1e-6
 
 _EPS = float(np.finfo(float).eps)
 

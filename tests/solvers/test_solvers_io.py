@@ -92,12 +92,16 @@ def test_public_names() -> None:
     for name in (
         "LinearProblem", "ProblemBuilder", "Sense", "Status", "SolveResult", "SolverError",
         "solve", "get_backend", "available_backends", "HighsSession", "write_lp", "write_mps",
+        "Names", "Numbered",
     ):  # fmt: skip
         assert hasattr(solvers, name) and name in solvers.__all__
 
 
-def test_unique_names_never_reuse_a_taken_name() -> None:
-    from solvers._pulp_model import unique_names
-
-    assert unique_names(["a", "a", "a_2", "b"]) == ["a", "a_3", "a_2", "b"]
-    assert unique_names([]) == []
+def test_unique_names_never_reuse_a_taken_name(tmp_path: Path) -> None:
+    # "a b" and "a_b" both sanitize to a_b; the second becomes a_b_3, as a_b_2 is taken
+    b = ProblemBuilder()
+    v = b.add_variables("x", 4, upper=1.0, names=["a b", "a_b", "a_b_2", "c"])
+    b.add_constraints("sum", [0, 0, 0, 0], v, [1.0, 2.0, 3.0, 4.0], -np.inf, 5.0)
+    b.set_objective(v, [1.0, 1.0, 1.0, 1.0], Sense.MAXIMIZE)
+    text = write_lp(b.build(), tmp_path / "names.lp").read_text()
+    assert "a_b + 3 a_b_2 + 2 a_b_3 + 4 c" in text  # coefficients 1, 2, 3 of the first three names
