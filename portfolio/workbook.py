@@ -244,9 +244,9 @@ def _lines(cells: Sequence[Cell], widths: dict[int, float], columns: Iterable[in
 
 
 def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> None:
-    from .xlsx_sheet import SumWorksheet  # imports xlsxwriter: only when a workbook is written
+    from .xlsx_sheet import LeanWorksheet  # imports xlsxwriter: only when a workbook is written
 
-    sheet = book.add_worksheet(title, worksheet_class=SumWorksheet)
+    sheet = book.add_worksheet(title, worksheet_class=LeanWorksheet)
     widths, wrapped = _widths(spec)
     for column, width in sorted(widths.items()):
         sheet.set_column(column, column, width)
