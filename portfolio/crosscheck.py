@@ -10,7 +10,7 @@ explain into an error naming what is missing:
 * section E states a group of which no row was read;
 * a group's rows fall short of (or exceed) its ``TỔNG`` row or its section-E
   figure by more than the rounding of its rows could explain
-  (:func:`allowed_gap`, from :data:`~portfolio.model.tolerances.ROW_ROUNDING`);
+  (:func:`allowed_gap`, from :data:`~portfolio.tolerances.ROW_ROUNDING`);
 * an agency row's subtotals are exceeded by exactly the sums of its last rows
   in every column it states (:func:`missing_agency_row`): those rows add up to
   nothing of the agency's own, so they belong to another agency whose row is
@@ -35,10 +35,10 @@ import math
 from collections.abc import Mapping
 
 from .errors import InputError
-from .model.tolerances import ROW_ROUNDING, SUM_NOISE
 from .money import format_amount
 from .reconciliation import reconcile_tasks
 from .tasks import GROUP_TITLES, StatedTotal, TaskList
+from .tolerances import ROW_ROUNDING, SUM_NOISE
 
 __all__ = ["allowed_gap", "check_document", "continuing_starts", "mismatch_warning", "missing_agency_row"]
 

@@ -26,8 +26,8 @@ from .explanation_context import LEGAL_BASIS, first_year, reason_context
 from .explanations_en import labels_en, paragraph_en, reason_en
 from .explanations_vi import AS_PLANNED as AS_PLANNED_VI
 from .explanations_vi import paragraph_vi, reason_vi
-from .model.tolerances import PLANNED
 from .records import records
+from .tolerances import PLANNED
 
 if TYPE_CHECKING:
     from .model import Allocation

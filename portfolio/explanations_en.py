@@ -16,8 +16,8 @@ import pandas as pd
 
 from .explanation_context import LEGAL_BASIS, ReasonContext, finishing, slack, tier_set_by_scenario
 from .model import SEGMENTS, HeldBy, LowerReason, UpperReason, option_words
-from .model.tolerances import COVERAGE, PLANNED, WHOLE
 from .money import format_amount, format_vnd
+from .tolerances import COVERAGE, PLANNED, WHOLE
 
 __all__ = ["labels_en", "paragraph_en", "reason_en"]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from .explanation_context import LEGAL_BASIS, ReasonContext, finishing, slack, tier_set_by_scenario
 from .model import HeldBy, LowerReason, UpperReason
-from .model.tolerances import COVERAGE, PLANNED
 from .money import format_amount, format_percent
+from .tolerances import COVERAGE, PLANNED
 
 __all__ = ["AS_PLANNED", "SOURCE_WORDS", "paragraph_vi", "reason_vi"]
 

@@ -20,8 +20,8 @@ from .model.instance import Instance, build_instance
 from .model.ladder import start_order
 from .model.optimize import optimize, run_options
 from .model.options import SOURCES, Options, budget_matrix
-from .model.tolerances import FILL_ROUNDING
 from .tasks import TaskList
+from .tolerances import FILL_ROUNDING
 from .water_filling import (
     closed_form_applies,
     short_of_commitments,

@@ -19,11 +19,11 @@ from .model.instance import Instance, build_instance
 from .model.ladder import start_order
 from .model.optimize import run_options
 from .model.options import SOURCES, budget_matrix
-from .model.tolerances import FILL_ROUNDING
 from .robust_starts import robust_starts
 from .scenario_runs import Outcomes, run_scenarios
 from .simulation import QUANTILES, Simulation
 from .tasks import TaskList
+from .tolerances import FILL_ROUNDING
 from .uncertainty import draw_envelopes, envelope_marginals
 from .water_filling import closed_form_applies, short_of_commitments, water_fill_starts
 

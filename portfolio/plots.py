@@ -16,7 +16,6 @@ import numpy as np
 
 from .export import SOURCE_LABELS, tier_label
 from .language import lang_of
-from .model.tolerances import AMOUNT
 from .money import format_vnd
 from .plot_style import (
     ALLOCATED_COLOR,
@@ -41,6 +40,7 @@ from .plot_style import (
     tier_color,
 )
 from .plot_sweeps import plot_comparison, plot_frontier
+from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .tasks import TaskList
+from .tolerances import AMOUNT, SUM_NOISE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,11 +224,11 @@ def reconcile_tasks(tasks: TaskList) -> list[Finding]:
         computed = math.fsum(float(getattr(by_id[i], stated.column)) for i in ids)
         value = 0.0 if stated.stated is None else stated.stated
         difference = value - computed
-        if abs(difference) < 1e-6:
+        if abs(difference) < AMOUNT:
             continue
         half_unit = 0.5 * 10.0 ** (-stated.decimals)
         kind: Literal["mismatch", "rounding"] = (
-            "mismatch" if abs(difference) >= half_unit - 1e-9 else "rounding"
+            "mismatch" if abs(difference) >= half_unit - SUM_NOISE else "rounding"
         )
         findings.append(
             Finding(

@@ -33,9 +33,9 @@ import numpy as np
 from .model.admission import candidates
 from .model.options import SOURCES, Options
 from .model.plan import Horizon
-from .model.tolerances import AMOUNT
 from .scenario_runs import Outcomes, run_scenarios
 from .tasks import TaskList
+from .tolerances import AMOUNT, SUM_NOISE
 
 __all__ = ["RobustStarts", "robust_starts"]
 
@@ -74,7 +74,7 @@ def robust_starts(
 ) -> RobustStarts:
     """Decide the new starts that hold at ``probability`` over the scenarios ``envelopes`` ``(n, K, S)``."""
     n = envelopes.shape[0]
-    need_count = math.ceil(probability * n - 1e-9)
+    need_count = math.ceil(probability * n - SUM_NOISE)  # 0,7 × 10 is 7, not 7,000000000000001
     central = {s: envelopes[0, :, j] for j, s in enumerate(SOURCES)}
     h = Horizon(tasks, options, central)
     # the same candidates as admission (docs/model.md §6)

@@ -25,8 +25,8 @@ from .model.admission import admit
 from .model.committed import check_envelopes
 from .model.options import SOURCES, Options
 from .model.plan import Horizon
-from .model.tolerances import REPORT
 from .tasks import TaskList
+from .tolerances import REPORT
 
 __all__ = ["Outcomes", "ScenarioJob", "funded_in_full", "run_job", "run_scenarios"]
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from .money import format_amount
 from .paper_sheets import TOTAL_LABEL, envelope_order, source_label, tier_label
 from .sheets import Cell, Percent, Sheet
+from .tolerances import SHARE, SHOWN
 
 if TYPE_CHECKING:
     from .model.allocation import Allocation
@@ -45,7 +46,6 @@ ENVELOPE_HEADERS = (
 )
 OPEN_END = "∞"
 _SHORT = {"recurrent": "Thường xuyên", "investment": "Đầu tư công"}
-_NOTHING = 1e-12  # a share below this is float noise of the differences, shown empty
 _UNIT = "Đơn vị tính: triệu đồng (million VND)"
 
 
@@ -60,7 +60,7 @@ def rate_text(value: float) -> str:
     if not value > 0:
         return "0"
     inverse = 1.0 / value
-    if inverse > 1 and abs(inverse - round(inverse, 2)) <= 1e-6 * inverse:
+    if inverse > 1 and abs(inverse - round(inverse, 2)) <= SHOWN * inverse:
         return f"1/{format_amount(inverse)}"
     return f"{value:.3g}".replace(".", ",")
 
@@ -71,7 +71,7 @@ def _end(value: float) -> Cell:
 
 def _share(value: float) -> Cell:
     """A task's share of the extra million as a percentage; empty when it gains nothing."""
-    return Percent(value) if abs(value) > _NOTHING else ""
+    return Percent(value) if abs(value) > SHARE else ""  # below: float noise, shown empty
 
 
 def sensitivity_sheet(allocation: Allocation, tasks: TaskList) -> Sheet:

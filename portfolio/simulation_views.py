@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from .display import STYLE, amount, html_table, options, percent, source_word, tier_word
+from .tolerances import SHARE
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -75,7 +76,7 @@ def simulation_html(sim: Simulation) -> str:
         html_table([w("envelope"), w("year"), w("distribution"), "5%", "50%", "95%"], rows, numeric_from=3)
     )
     tiers = sim.coverage("tier")
-    full = tiers[[c for c in tiers.columns if c.startswith("q")] + ["mean"]].ge(1 - 1e-12).all(axis=1)
+    full = tiers[[c for c in tiers.columns if c.startswith("q")] + ["mean"]].ge(1 - SHARE).all(axis=1)
     shown_tiers = tiers[~full] if len(tiers) > options.display.max_rows else tiers
     rows = []
     for key, row in shown_tiers.iterrows():

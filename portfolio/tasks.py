@@ -21,6 +21,7 @@ from .money import MAX_AMOUNT
 from .periods import parse_period
 from .pillars import CATEGORIES, PILLARS, UNCLASSIFIED, category_name, pillar_name
 from .stated import StatedTotal
+from .tolerances import SUM_NOISE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,7 +158,7 @@ class Task(BaseModel):
             raise _FieldError("id", f"id {self.id!r} does not start with its group letter {self.group}")
         if self.start_year > self.end_year:
             raise _FieldError("start_year", f"start_year {self.start_year} is after end_year {self.end_year}")
-        if self.spent_before + self.carried_over > self.approved + 1e-9:
+        if self.spent_before + self.carried_over > self.approved + SUM_NOISE:
             raise _FieldError(
                 "spent_before",
                 f"spent_before + carried_over = {self.spent_before + self.carried_over:g} "

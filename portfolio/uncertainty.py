@@ -37,6 +37,7 @@ from .errors import ScenarioError
 from .model.budget import budget_value, resolve_amount
 from .model.options import SOURCES
 from .money import format_vnd
+from .tolerances import EIGEN_NOISE, QUANTILE_EDGE
 
 __all__ = ["Marginal", "draw_envelopes", "envelope_marginals", "parse_marginal"]
 
@@ -79,7 +80,7 @@ class Marginal:
         if self.kind == "resample":
             values = np.asarray(self.params)
             return values[np.minimum((u * values.size).astype(int), values.size - 1)]
-        u = np.clip(u, 1e-12, 1 - 1e-12)  # a frozen distribution's ppf is infinite at 0 or 1 for many
+        u = np.clip(u, QUANTILE_EDGE, 1 - QUANTILE_EDGE)  # many ppf are infinite at 0 or 1
         out = np.asarray(self.dist.ppf(u), dtype=float)
         if out.shape != z.shape or not np.isfinite(out).all():
             raise ScenarioError(
@@ -290,7 +291,7 @@ def draw_envelopes(
         factor = np.linalg.cholesky(matrix)
     except np.linalg.LinAlgError:
         eigen, vectors = np.linalg.eigh(matrix)
-        if eigen.min() < -1e-9:
+        if eigen.min() < -EIGEN_NOISE:
             raise ScenarioError(
                 "the correlation matrix is not positive semi-definite", field="correlation"
             ) from None

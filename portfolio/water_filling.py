@@ -18,8 +18,8 @@ import numpy as np
 from .errors import InfeasibleError
 from .model.instance import Instance
 from .model.options import Options
-from .model.tolerances import AMOUNT, FILL_ROUNDING, FREE
 from .money import format_vnd
+from .tolerances import AMOUNT, FILL_ROUNDING, FREE
 
 __all__ = [
     "closed_form_applies",

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from .output import atomic_path
 from .sheets import ILLEGAL, Cell, Formula, Percent, Sheet, sheet_title
+from .tolerances import SHOWN
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -91,7 +92,7 @@ def _places(value: float) -> int:
     if value.is_integer() or not math.isfinite(value):  # whole millions: most amounts
         return 0
     cents = round(value * 100)
-    if abs(value * 100 - cents) > 1e-6 * max(1.0, abs(cents)):
+    if abs(value * 100 - cents) > SHOWN * max(1.0, abs(cents)):
         return MAX_PLACES  # more digits than shown
     return 0 if cents % 100 == 0 else 1 if cents % 10 == 0 else 2
 

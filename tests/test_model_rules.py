@@ -6,7 +6,7 @@ import pytest
 from conftest import make_tasks
 
 import portfolio as pf
-from portfolio.model.tolerances import LEVEL_EXACT
+from portfolio.tolerances import LEVEL_EXACT
 
 AFTER_TIERS_1_2 = 332401 - 70166.533333333 - 176217.95  # money left for tier 3 by default
 TIER3 = 266884.0

@@ -228,7 +228,7 @@ def explain(args: argparse.Namespace) -> int:
     """Why each task's allocation differs from the plan (or one task's paragraph)."""
     from ..explanations import explain as reasons_of
     from ..explanations import explain_text
-    from ..model.tolerances import PLANNED  # "as planned", as explain says it
+    from ..tolerances import PLANNED  # "as planned", as explain says it
 
     lang = args.lang
     inputs = [args.appendix, args.pillars, args.scenario]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..money import format_amount, format_percent
 from ..sensitivity_sheet import rate_text
+from ..tolerances import RATE
 from .words import source_word, tier_word
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def print_sensitivity(allocation: Allocation, lang: str = "en") -> None:
         print("".join(f"{c:<{w}}" for c, w in zip(cells, widths, strict=True)))
         mine = marginal[(marginal["envelope"] == source) & (marginal["year"] == year)]
         gains = mine.set_index("id")["per_million"]
-        gains = gains[gains.abs() > 1e-9].sort_values(ascending=False, kind="stable").head(TOP)
+        gains = gains[gains.abs() > RATE].sort_values(ascending=False, kind="stable").head(TOP)
         if len(gains):
             words = ", ".join(f"{task} {_share(float(v))}" for task, v in gains.items())
             print(f"  {'mỗi triệu tăng thêm cho' if vi else 'each extra million goes to'}: {words}")

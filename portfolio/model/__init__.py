@@ -6,13 +6,13 @@ through :mod:`solvers`.
 
 from __future__ import annotations
 
+from ..tolerances import hold_slack
 from .allocation import Allocation
 from .instance import make_selector, priority_weights
 from .optimize import optimize
 from .options import RULES, Options
 from .reasons import HeldBy, LowerReason, UpperReason, label, option_words
 from .stages import SEGMENTS
-from .tolerances import hold_slack
 
 __all__ = [
     "RULES",

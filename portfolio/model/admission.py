@@ -41,12 +41,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InfeasibleError
+from ..tolerances import AMOUNT
 from .instance import Instance, build_instance
 from .ladder import start_order
 from .options import SOURCES, Options
 from .plan import Horizon, Pass
 from .reasons import UpperReason
-from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..demand import TIER_NAMES
-from .tolerances import AMOUNT, FREE
+from ..tolerances import AMOUNT, FREE
 
 if TYPE_CHECKING:
     import pandas as pd

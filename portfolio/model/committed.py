@@ -20,9 +20,9 @@ import numpy as np
 from ..errors import InfeasibleError, InputError, ScenarioError
 from ..money import MoneyFormatError, format_vnd, parse_amount
 from ..tasks import TaskList
+from ..tolerances import AMOUNT
 from .allocation import Allocation
 from .options import SOURCES
-from .tolerances import AMOUNT
 
 __all__ = ["AMOUNT_COLUMNS", "check_envelopes", "committed_amounts", "read_committed_csv"]
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..errors import InfeasibleError
 from ..money import format_vnd
+from ..tolerances import AMOUNT, DUAL_SUPPORT
 from .constraints import LinearRow
 from .diagnosis_words import (
     and_list,
@@ -40,7 +41,6 @@ from .elastic import elastic, forcing_rows
 from .instance import Instance
 from .options import SOURCES
 from .reasons import LowerReason, UpperReason, label
-from .tolerances import AMOUNT, DUAL_SUPPORT
 
 __all__ = ["diagnose"]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..money import format_vnd
+from ..tolerances import AMOUNT
 from .constraints import LinearRow
 from .instance import Instance
 from .reasons import LowerReason, UpperReason
-from .tolerances import AMOUNT
 
 __all__ = [
     "and_list",

@@ -14,9 +14,9 @@ import numpy as np
 
 from solvers import ProblemBuilder, SolveResult, solve
 
+from ..tolerances import AMOUNT, DUAL_SUPPORT
 from .instance import Instance
 from .options import SOURCES
-from .tolerances import AMOUNT, DUAL_SUPPORT
 
 __all__ = ["Elastic", "elastic", "forcing_rows"]
 

@@ -24,9 +24,9 @@ import numpy as np
 
 from solvers import LinearProblem, SolveResult
 
+from ..tolerances import DUAL_SUPPORT, LEVEL_EXACT, RANK, kept_slack
 from .options import SOURCES
 from .stages import SEGMENTS, Kept, Stages, add_change, add_pieces, piece_values
-from .tolerances import DUAL_SUPPORT, kept_slack
 
 __all__ = ["closest_face", "utility_face", "vertex_value"]
 
@@ -207,10 +207,11 @@ def vertex_value(
     k = int(np.searchsorted(free, column))
     # the equations pin the column when no direction they leave free moves it
     _, sing, vt = np.linalg.svd(system)
-    rank = int((sing > 1e-10 * max(1.0, float(sing.max(initial=0.0)))).sum())
-    if np.abs(vt[rank:, k]).max(initial=0.0) > 1e-9:
+    rank = int((sing > RANK * max(1.0, float(sing.max(initial=0.0)))).sum())
+    if np.abs(vt[rank:, k]).max(initial=0.0) > LEVEL_EXACT:
         return None
     exact = float(solved[k])
     residual = float(np.abs(system @ solved - rhs).max(initial=0.0))
     close = abs(exact - x[column]) <= 100.0 * precision * max(1.0, abs(x[column]))
-    return exact if close and residual <= 1e-9 * max(1.0, float(np.abs(rhs).max(initial=0.0))) else None
+    bound_size = max(1.0, float(np.abs(rhs).max(initial=0.0)))
+    return exact if close and residual <= LEVEL_EXACT * bound_size else None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tolerances import FREE
+from ..tolerances import FREE
 
 __all__ = ["fill_level", "progressive_level"]
 

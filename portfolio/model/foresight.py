@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..tolerances import AMOUNT, RATE
 from .options import SOURCES
-from .tolerances import AMOUNT, RATE
 
 if TYPE_CHECKING:
     from .allocation import Allocation

@@ -14,10 +14,10 @@ import numpy as np
 from ..demand import derive
 from ..errors import ScenarioError
 from ..tasks import TaskList
+from ..tolerances import AMOUNT, FREE
 from .constraints import LinearRow, parse_constraint
 from .options import SOURCES, Options, Selector
 from .reasons import LowerReason, UpperReason
-from .tolerances import AMOUNT, FREE
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,13 +18,13 @@ import numpy as np
 
 from solvers import get_backend
 
+from ..tolerances import AMOUNT, FREE, kept_slack
 from .diagnose import diagnose
 from .faces import closest_face, utility_face
 from .instance import Instance
 from .options import SOURCES
 from .progressive import FillResult, progressive_fill
 from .stages import Kept, Stages
-from .tolerances import AMOUNT, FREE, kept_slack
 
 __all__ = ["LadderResult", "Stage", "natural_key", "solve_ladder", "start_order"]
 

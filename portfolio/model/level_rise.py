@@ -27,12 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tolerances import AMOUNT
+from ..tolerances import AMOUNT, RATE
 
 __all__ = ["LevelRise", "fill_weights", "level_rise"]
-
-#: A task gains less than this per extra million: it does not move (float noise of the differences).
-STILL = 1e-9
 
 #: The fills of a tier, in the order the ladder runs them (docs/model.md §4.2).
 FIRST, TO_PLAN, HEADROOM = 0, 1, 2
@@ -107,7 +104,7 @@ def level_rise(
     >>> found.tier, round(found.level, 4), round(1 / found.per_million, 1)
     (3, 0.3, 333.3)
     """
-    rising = slope > STILL
+    rising = slope > RATE  # less: float noise of the differences, no movement
     if not rising.any():
         return None
     first = int(tier[rising].min())

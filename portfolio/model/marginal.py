@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InfeasibleError
+from ..tolerances import AMOUNT, REPORT, SLOPE_KINK, SLOPE_SAME, SLOPE_STEP
 from .foresight import Line, predicted_end, starts_of
 from .level_rise import level_rise
 from .options import SOURCES
-from .tolerances import AMOUNT, REPORT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,7 +108,7 @@ def _piece(
     start = run(envelope)
     assert start is not None
     x0 = start[0]
-    step = 1e-6 * max(1.0, abs(envelope))
+    step = SLOPE_STEP * max(1.0, abs(envelope))
     if reach < step:  # no room in this direction (an envelope of 0, going down)
         return Piece(np.zeros_like(x0), envelope)
     good, slope = 0.0, None
@@ -147,7 +147,7 @@ def _piece(
         if far is None or near is None:
             break
         other = (far[0] - near[0]) / step
-        differ = np.abs(slope - other) > 1e-12
+        differ = np.abs(slope - other) > SLOPE_SAME
         if not differ.any():
             break
         meet = (far[0][differ] - x0[differ] - hi * other[differ]) / (slope[differ] - other[differ])
@@ -195,7 +195,7 @@ def _quick_piece(
     """
     x0 = line.x
     # above what the run counts as no money (AMOUNT), small beside the envelope
-    small = min(reach, max(1e-6 * abs(envelope), 100 * AMOUNT))
+    small = min(reach, max(SLOPE_STEP * abs(envelope), 100 * AMOUNT))
     if reach <= 0 or small <= 0:
         return None, None
     given = rough is not None  # the other side's: checked by the caller, who compares the two
@@ -348,7 +348,7 @@ def marginal_tables(allocation: Allocation, precision: float) -> tuple[pd.DataFr
             down = quick or _piece(run, amount, -1.0, amount, tol, hint)
             rise = _rise(allocation, (source, year), own, up.slope[own])
             scale = max(1.0, float(np.abs(up.slope).max(initial=0.0)))
-            same = float(np.abs(up.slope - down.slope).max(initial=0.0)) <= 1e-6 * scale
+            same = float(np.abs(up.slope - down.slope).max(initial=0.0)) <= SLOPE_KINK * scale
             records.append(
                 {
                     "envelope": source,

@@ -24,10 +24,10 @@ import numpy as np
 
 from ..demand import derive, task_columns
 from ..tasks import TaskList
+from ..tolerances import AMOUNT
 from .instance import Instance, build_instance, make_selector
 from .ladder import LadderResult, solve_ladder
 from .options import SOURCES, Options, Selector
-from .tolerances import AMOUNT
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, LEVEL_EXACT, rounding_margin, row_slack
 from .faces import vertex_value
 from .fill import fill_level, progressive_level
 from .options import SOURCES
 from .stages import Kept, Stages
-from .tolerances import AMOUNT, DUAL_SUPPORT, LEVEL, LEVEL_EXACT, rounding_margin, row_slack
 
 __all__ = ["CLOSED_FORM_FROM", "FillResult", "progressive_fill"]
 

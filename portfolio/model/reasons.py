@@ -6,7 +6,7 @@ the reason for its lower bound (:class:`LowerReason`) and for its upper bound
 each task's final amount (:class:`HeldBy`, and the row that holds it) and
 :func:`row_table` which envelopes and rows are at a bound. Both are pure
 functions of the year's :class:`~portfolio.model.instance.Instance` and its
-allocation ``x``, with the tolerance :func:`~portfolio.model.tolerances.hold_slack`,
+allocation ``x``, with the tolerance :func:`~portfolio.tolerances.hold_slack`,
 so they are the same whatever backend ran the ladder.
 
 :data:`LABELS` holds the English and Vietnamese words for every code, and
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..money import format_amount, format_vnd
+from ..tolerances import hold_slack
 from .options import SOURCES
-from .tolerances import hold_slack
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..tolerances import AMOUNT, LEVEL
 from .instance import Instance
 from .ladder import LadderResult
 from .options import SOURCES
 from .reasons import row_key, row_table, task_index, task_reasons
-from .tolerances import AMOUNT, LEVEL
 
 if TYPE_CHECKING:
     import pandas as pd

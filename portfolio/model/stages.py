@@ -16,12 +16,12 @@ import numpy as np
 from solvers import LinearProblem, ProblemBuilder, SolveResult, Status, solve
 
 from ..errors import SolveError
+from ..tolerances import rounding_margin, row_slack
 from .diagnose import diagnose
 from .instance import Instance
 from .level_problem import level_problem
 from .options import SOURCES
 from .reduced import solve_without_fixed
-from .tolerances import rounding_margin, row_slack
 
 __all__ = ["SEGMENTS", "Kept", "LevelStage", "Stages", "add_change", "add_pieces", "piece_values"]
 

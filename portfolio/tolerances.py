@@ -1,4 +1,7 @@
-"""Every tolerance of the model, in one place, each with the reason for its size.
+"""Every tolerance of the project, in one place, each with the reason for its size.
+
+The model's, the readers' cross-check's and the display's. It imports nothing of
+the project, so every layer, from the readers to the workbook, takes them from here.
 
 Amounts are million VND; the appendix's are 10^-1 .. 10^5 and envelopes about
 3·10^5. The promise is one allocation to 0,01 million VND on any backend
@@ -23,8 +26,16 @@ __all__ = [
     "LEVEL_EXACT",
     "PLANNED",
     "REPORT",
+    "EIGEN_NOISE",
+    "QUANTILE_EDGE",
+    "RANK",
     "RATE",
     "ROW_ROUNDING",
+    "SHARE",
+    "SHOWN",
+    "SLOPE_KINK",
+    "SLOPE_SAME",
+    "SLOPE_STEP",
     "SUM_NOISE",
     "WHOLE",
     "hold_slack",
@@ -97,6 +108,42 @@ SUM_NOISE = 1e-9
 #: A ratio within this of a whole number is that number: a lease's remaining need over
 #: its yearly payment, a count of years (at most 10^6 / 10^-2; float noise is 10^-8 of that).
 WHOLE = 1e-6
+
+#: For the exact values of ``faces.vertex_value``: a singular value of the equations that
+#: hold at the optimum at most this share of their largest is zero. Their coefficients are
+#: 1, the weights and the rows' shares, all of order 1, so the float noise of a singular
+#: value is about 10^-15 of the largest; a true one is far above this.
+RANK = 1e-10
+
+#: For ``marginal()``: the step by which a slope is measured, per million VND of the
+#: envelope (at least one million). Far above the float noise of the amounts (10^-12 of
+#: the envelope), far below the length of a piece (whole millions in the plan).
+SLOPE_STEP = 1e-6
+
+#: For ``marginal()``'s search for where a piece ends: two slopes (millions per million)
+#: closer than this are the same line, which has no meeting point with it; any larger
+#: difference gives one, and each meeting point is checked on the line before it is used.
+SLOPE_SAME = 1e-12
+
+#: For ``marginal()``: the slopes up and down from an envelope within this share of the
+#: largest slope are one line through it (the envelope is not the end of a piece).
+SLOPE_KINK = 1e-6
+
+#: For the budget's distributions (``portfolio.uncertainty``): a draw's probability is kept
+#: this far from 0 and 1, where many distributions' quantiles are infinite.
+QUANTILE_EDGE = 1e-12
+
+#: For a correlation matrix (``portfolio.uncertainty``): an eigenvalue above minus this is
+#: not negative. The entries are in [-1, 1], so eigh's float noise is about 10^-15.
+EIGEN_NOISE = 1e-9
+
+#: A share (a coverage, a part of a whole, between 0 and 1) within this of 0 or 1 is
+#: 0 or 1: the float noise of sums and differences of amounts divided by their whole.
+SHARE = 1e-12
+
+#: For display: a figure within this share of itself from one with fewer digits is shown
+#: with those digits (76.559,18 and not 76.559,180000001; a rate of 1/266.884).
+SHOWN = 1e-6
 
 _EPS = float(np.finfo(float).eps)
 
