@@ -122,22 +122,16 @@ class LevelStage:
 
 
 def _coverage(
-    b: ProblemBuilder,
-    cols: np.ndarray,
-    t: np.ndarray,
-    base: np.ndarray,
-    weight: np.ndarray,
-    moved: np.ndarray,
+    b: ProblemBuilder, cols: np.ndarray, level: int, base: np.ndarray, weight: np.ndarray
 ) -> np.ndarray:
-    """The rows ``x_i − w_i t ≥ b_i`` (a column ``-1``: fixed, its value ``moved`` into the side)."""
+    """The rows ``x_i − w_i t ≥ b_i`` of the tasks' columns ``cols`` and the level's column."""
     local = np.arange(cols.size)
-    mine = cols >= 0
     return b.add_constraints(
         "coverage",
-        np.concatenate([local[mine], np.repeat(local, t.size)]),
-        np.concatenate([cols[mine], np.repeat(t, cols.size)]),
-        np.concatenate([np.ones(int(mine.sum())), np.tile(-weight, t.size)]),
-        base - moved,
+        np.concatenate([local, local]),
+        np.concatenate([cols, np.full(cols.size, level)]),
+        np.concatenate([np.ones(cols.size), -weight]),
+        base,
         np.inf,
         num_rows=cols.size,
     )
@@ -164,7 +158,7 @@ class Stages:
     spendable
         Per source, what its tasks' amounts may sum to: the envelope less the room
         left for the rounding of a sum of that many amounts
-        (:func:`~portfolio.model.tolerances.rounding_margin`).
+        (:func:`~portfolio.tolerances.rounding_margin`).
     """
 
     def __init__(
@@ -273,7 +267,7 @@ class Stages:
         if self.record is not None:
             b, x = self.base(lower, upper, kept)
             t = b.add_variables("level", 1, 0.0, level_top, names=["level"])
-            coverage = _coverage(b, x[idx], t, base, weight, np.zeros(idx.size))
+            coverage = _coverage(b, x[idx], int(t[0]), base, weight)
             b.set_objective(t, np.ones(1), "maximize")
             problem = b.build()
             return LevelStage(problem, self.run(problem, "level"), int(t[0]), coverage, low, whole)
