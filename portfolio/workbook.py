@@ -269,8 +269,8 @@ def _write_sheet(book: Workbook, formats: _Formats, spec: Sheet, title: str) -> 
         notes.setdefault(row, []).append((column, text))
     # per wrapped column, the characters of one line (as _lines counts them), found once
     per_line = [(column, max(1.0, widths.get(column, 8.43) - 1.5)) for column in sorted(wrapped)]
-    write_number, write_string = sheet.write_number, sheet.write_string
-    write_formula, write_blank = sheet.write_formula, sheet.write_blank
+    # XlsxWriter's writers without their check for "A1" references: this loop gives numbers
+    write_string, write_number, write_formula, write_blank = sheet.cell_writers()
     # per style, made once: the money formats by places, the text format of each column
     money: dict[str, list[Format]] = {}
     texts: dict[str, tuple[Format, list[Format]]] = {}

@@ -1,6 +1,6 @@
 """The worksheet class :func:`portfolio.workbook.write_workbook` writes with (imported when it runs).
 
-It takes two short ways through XlsxWriter's work, each only where the result is
+It takes three short ways through XlsxWriter's work, each only where the result is
 certain to be the same, byte for byte (``tests/test_workbook_formulas.py`` and
 ``tests/test_workbook_cells.py`` compare the two ways on the lowest and the newest
 XlsxWriter); anything else takes XlsxWriter's own way.
@@ -32,11 +32,20 @@ escape, a formula of such text with an amount. Every other cell (one with no
 format of its own, text with a control character, ``&``, ``<``, ``_x``, or
 space at either end, a formula with a text result, a date, a rich string …)
 takes XlsxWriter's routine.
+
+**Calls.** Each of XlsxWriter's ``write_string``, ``write_number``,
+``write_formula`` and ``write_blank`` first checks whether it was given an ``"A1"``
+reference instead of row and column numbers (a decorator), then hands over to an
+undecorated method with the same arguments; that check is about a third of what
+writing a plain cell costs. :meth:`LeanWorksheet.cell_writers` gives the
+undecorated methods, to callers that pass numbers only (or the public ones, if a
+release has no such method).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -75,6 +84,15 @@ def plain_formula(formula: str) -> bool:
 
 class LeanWorksheet(Worksheet):
     """An XlsxWriter worksheet that takes the short ways of the module notes: plain formulas, plain cells."""
+
+    def cell_writers(self) -> tuple[Callable[..., Any], ...]:
+        """``write_string``, ``write_number``, ``write_formula``, ``write_blank``, for numbers only.
+
+        The same arguments and results as the public methods, given a row and a
+        column number (never an ``"A1"`` reference); see the module notes.
+        """
+        names = ("write_string", "write_number", "write_formula", "write_blank")
+        return tuple(getattr(self, "_" + name, getattr(self, name)) for name in names)
 
     def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
         if not args and not kwargs and plain_formula(formula):
