@@ -100,61 +100,23 @@ class LeanWorksheet(Worksheet):
         prepared: str = super()._prepare_formula(formula, *args, **kwargs)
         return prepared
 
-    def _write_single_row(self, *args: Any, **kwargs: Any) -> None:
-        # XlsxWriter writes the row left behind (its <row> element, then each cell by
-        # _write_cell); when every cell of it is plain, they go as one: their XML, made
-        # here in column order, stands in the row's table as a single rendered cell
-        row = self.previous_row
-        cells = self.table.get(row) if self.constant_memory else None
-        if cells and len(cells) > 1:
-            number = row + 1
-            parts = []
-            for column in sorted(cells):
-                xml = _cell_xml(number, column, cells[column])
-                if xml is None:
-                    break
-                parts.append(xml)
-            else:
-                self.table[row] = {min(cells): _Rendered("".join(parts))}
-        super()._write_single_row(*args, **kwargs)
-
     def _write_cell(self, row: int, col: int, cell: Any, *args: Any, **kwargs: Any) -> None:
-        if type(cell) is _Rendered:
-            self.fh.write(cell.xml)
-            return
-        xml = _cell_xml(row + 1, col, cell) if self.constant_memory and not args and not kwargs else None
-        if xml is None:
-            super()._write_cell(row, col, cell, *args, **kwargs)
-        else:
-            self.fh.write(xml)
-
-
-class _Rendered:
-    """The XML of a row's cells, written as one by :meth:`LeanWorksheet._write_cell`."""
-
-    __slots__ = ("xml",)
-
-    def __init__(self, xml: str) -> None:
-        self.xml = xml
-
-
-def _cell_xml(number: int, column: int, cell: Any) -> str | None:
-    """The XML XlsxWriter's own ``_write_cell`` writes for a plain cell (constant memory); else None.
-
-    ``number``: the row's number (1 for the first row).
-    """
-    style = getattr(cell, "format", None)
-    if style is None or column >= len(_NAMES):
-        return None  # the row's or the column's format, or past column IV: XlsxWriter's way
-    kind = type(cell).__name__
-    head = f'<c r="{_NAMES[column]}{number}" s="{style._get_xf_index()}"'
-    if kind == "Number":
-        return f"{head}><v>{cell.number:.16G}</v></c>"
-    if kind == "Blank":
-        return f"{head}/>"
-    if kind == "String" and not _CARE.search(text := cell.string):
-        return f'{head} t="inlineStr"><is><t>{text}</t></is></c>'
-    value = getattr(cell, "value", None)
-    if kind == "Formula" and type(value) in (float, int) and not _CARE.search(cell.formula):
-        return f"{head}><f>{cell.formula}</f><v>{value}</v></c>"
-    return None
+        # the XML XlsxWriter's own _write_cell writes for these cells, in one step
+        kind = type(cell).__name__
+        style = getattr(cell, "format", None)
+        if style is not None and col < len(_NAMES) and self.constant_memory and not args and not kwargs:
+            head = f'<c r="{_NAMES[col]}{row + 1}" s="{style._get_xf_index()}"'
+            if kind == "Number":
+                self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
+                return
+            if kind == "Blank":
+                self.fh.write(f"{head}/>")
+                return
+            if kind == "String" and not _CARE.search(text := cell.string):
+                self.fh.write(f'{head} t="inlineStr"><is><t>{text}</t></is></c>')
+                return
+            value = getattr(cell, "value", None)
+            if kind == "Formula" and type(value) in (float, int) and not _CARE.search(cell.formula):
+                self.fh.write(f"{head}><f>{cell.formula}</f><v>{value}</v></c>")
+                return
+        super()._write_cell(row, col, cell, *args, **kwargs)
