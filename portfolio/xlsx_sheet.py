@@ -1,45 +1,39 @@
 """The worksheet class :func:`portfolio.workbook.write_workbook` writes with (imported when it runs).
 
-It takes three short ways through XlsxWriter's work, each only where the result is
-certain to be the same, byte for byte (``tests/test_workbook_formulas.py`` and
-``tests/test_workbook_cells.py`` compare the two ways on the lowest and the newest
-XlsxWriter); anything else takes XlsxWriter's own way.
+A working paper of 100.000 tasks has 1,3 million cells. XlsxWriter's way with each
+is general, and most of its work changes nothing in these cells; this class takes
+three short ways through it, each only where the bytes written are certain to be
+the same. Anything else takes XlsxWriter's own way.
 
-**Formulas.** XlsxWriter rewrites every formula before storing it: each Excel 365 function it
-knows (``FILTER``, ``XLOOKUP``, ``LAMBDA`` …) gets its ``_xlfn.`` prefix, one
-regular-expression substitution per function name, about 30 of them per formula.
-A working paper of 100.000 tasks has some 115.000 formulas, and only ``SUM``,
-``+``, ``-`` and cell references among them: those substitutions cost more than
-writing the formulas' cells, and change none of them.
+**Formulas.** XlsxWriter rewrites every formula before storing it: each Excel 365
+function it knows (``FILTER``, ``XLOOKUP``, ``LAMBDA`` …) gets its ``_xlfn.``
+prefix, one regular-expression substitution per function name, about 30 per
+formula. The paper's 115.000 formulas call only ``SUM``. A formula whose every
+function is ``SUM`` or ``SUBTOTAL`` (:func:`plain_formula`) is stored without the
+substitutions; any other name, or an array formula's braces, takes XlsxWriter's way.
 
-:class:`LeanWorksheet` stores such a formula as XlsxWriter would, without the
-substitutions, and hands every other formula to XlsxWriter unchanged. A formula
-takes the short way only when every function it calls is ``SUM`` or
-``SUBTOTAL`` (functions of every Excel version), so none of the rewritten names can
-occur; any doubt (another name, an array formula's
-braces) takes XlsxWriter's own way. The bytes written are the same either way
-(``tests/test_workbook_formulas.py`` compares them).
+**Calls.** Each of ``write_string``, ``write_number``, ``write_formula`` and
+``write_blank`` first checks whether it was given an ``"A1"`` reference (a
+decorator), then hands its arguments to an undecorated method; that check is
+about a third of what a plain cell costs. :meth:`LeanWorksheet.cell_writers`
+gives the undecorated methods to a caller that passes row and column numbers.
 
-**Cells.** In constant-memory mode XlsxWriter writes each cell's XML as its row
-is left, through a general routine: the cell's type looked up by name, its
-attributes gathered in a list and escaped one by one, the text searched by five
-regular expressions (control characters, their escapes, leading and trailing
-space, XML's special characters). A working paper of 100.000 tasks has 1,3
-million cells, nearly all an amount, a formula with its amount, a blank or text
-that needs none of it. :meth:`LeanWorksheet._write_cell` writes such a cell's
-XML in one step: a number, a blank, text in which one search finds nothing to
-escape, a formula of such text with an amount. Every other cell (one with no
-format of its own, text with a control character, ``&``, ``<``, ``_x``, or
-space at either end, a formula with a text result, a date, a rich string …)
-takes XlsxWriter's routine.
+**Cells.** In constant-memory mode XlsxWriter writes a row's cells when the row
+is left, each through a general routine: its type looked up by name, its
+attributes gathered in a list and escaped one by one, its text searched by five
+regular expressions. A number, a blank, text in which one search finds nothing
+to escape (no control character, ``&``, ``<``, ``>``, ``_x``, space at either
+end) and such a formula with an amount are plain, and
+:meth:`LeanWorksheet._write_cell` writes their XML in one step. A cell with no
+format of its own, a formula with a text result, a date, a rich string … takes
+XlsxWriter's routine.
 
-**Calls.** Each of XlsxWriter's ``write_string``, ``write_number``,
-``write_formula`` and ``write_blank`` first checks whether it was given an ``"A1"``
-reference instead of row and column numbers (a decorator), then hands over to an
-undecorated method with the same arguments; that check is about a third of what
-writing a plain cell costs. :meth:`LeanWorksheet.cell_writers` gives the
-undecorated methods, to callers that pass numbers only (or the public ones, if a
-release has no such method).
+Guarded both ways. If a release renames a method used here, the override is no
+longer called (or the public writer is used) and the workbook is the same, only
+slower. If a release changes what they write, the byte comparisons of
+``tests/test_workbook_cells.py`` and ``tests/test_workbook_formulas.py`` (hard
+text, random cells, the appendix and a plan, each way), run on the lowest and the
+newest XlsxWriter, fail.
 """
 
 from __future__ import annotations
@@ -83,7 +77,7 @@ def plain_formula(formula: str) -> bool:
 
 
 class LeanWorksheet(Worksheet):
-    """An XlsxWriter worksheet that takes the short ways of the module notes: plain formulas, plain cells."""
+    """An XlsxWriter worksheet that takes the short ways of the module notes."""
 
     def cell_writers(self) -> tuple[Callable[..., Any], ...]:
         """``write_string``, ``write_number``, ``write_formula``, ``write_blank``, for numbers only.
