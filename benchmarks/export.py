@@ -4,11 +4,12 @@ Run in a fresh process, so that its peak memory (``VmHWM``) is the export's and 
 tasks', not the runner's: make the tasks, ``optimize()`` them (the anchor of the
 time), then write the workbook (wall and CPU time), and read the peak.
 
-Then the floor: the cells of the written workbook (text, numbers, formulas with
-their values, styled blanks) are written again by XlsxWriter alone, in
-constant-memory mode, one format, nothing else (no row heights, no comments, no
-layout): the CPU time of that replay is what any export of these cells through
-XlsxWriter's public API costs on this machine, whatever ``portfolio`` does before it.
+Then the anchor: the cells of the written workbook (text, numbers, formulas with
+their values, styled blanks) are written again by XlsxWriter alone, through its
+public API, in constant-memory mode, one format, nothing else (no row heights, no
+comments, no layout). The CPU time of that replay is what these cells cost through
+XlsxWriter's general routines on this machine at that moment; the export takes
+short ways under them (``portfolio/xlsx_sheet.py``), so it can take less.
 """
 
 from __future__ import annotations
