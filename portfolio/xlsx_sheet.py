@@ -10,7 +10,8 @@ function it knows (``FILTER``, ``XLOOKUP``, ``LAMBDA`` …) gets its ``_xlfn.``
 prefix, one regular-expression substitution per function name, about 30 per
 formula. The paper's 115.000 formulas call only ``SUM``. A formula whose every
 function is ``SUM`` or ``SUBTOTAL`` (:func:`plain_formula`) is stored without the
-substitutions; any other name, or an array formula's braces, takes XlsxWriter's way.
+substitutions; any other name, text in quotes, an array formula's braces, ``@``,
+a structured reference or an error literal takes XlsxWriter's way.
 
 **Calls.** Each of ``write_string``, ``write_number``, ``write_formula`` and
 ``write_blank`` first checks whether it was given an ``"A1"`` reference (a
@@ -23,7 +24,8 @@ is left, each through a general routine: its type looked up by name, its
 attributes gathered in a list and escaped one by one, its text searched by five
 regular expressions. A number, a blank, text in which one search finds nothing
 to escape (no control character, ``&``, ``<``, ``>``, ``_x``, space at either
-end) and such a formula with an amount are plain, and
+end) and such a formula with an amount (a Python ``float`` or ``int``; a text,
+``Decimal``, ``Fraction`` or numpy number is not plain) are plain, and
 :meth:`LeanWorksheet._write_cell` writes their XML in one step. A cell with no
 format of its own, a formula with a text result, a date, a rich string … takes
 XlsxWriter's routine.
@@ -55,6 +57,10 @@ _PLAIN_CALLS = frozenset({"SUM(", "SUBTOTAL("})
 # control characters (and the "_xHHHH_" escape of one), Unicode non-characters, space at an end
 _CARE = re.compile(r"[\x00-\x1f&<>\ufffe\uffff]|_x|^\s|\s$")
 _NAMES = [xl_col_to_name(column) for column in range(256)]  # column letters, A to IV
+_NUMBERS = (float, int)  # the numbers written as Python writes them (not bool, Decimal, numpy …)
+# what a plain formula may hold besides names, calls and references: no text, array braces,
+# implicit intersection, structured references or error literals, whose handling may change
+_NOT_PLAIN = frozenset('"{}@[]#')
 
 
 def plain_formula(formula: str) -> bool:
@@ -68,10 +74,12 @@ def plain_formula(formula: str) -> bool:
     (True, True)
     >>> plain_formula("=SWITCH(A1,1,2)"), plain_formula("{=SUM(A1:A2)}"), plain_formula("=XSUM(A1)")
     (False, False, False)
+    >>> plain_formula('=SUM(A1)&"x"'), plain_formula("=SUM(@A1:A3)"), plain_formula("=SUM(T[#All])")
+    (False, False, False)
     """
     return (
         formula.startswith("=")
-        and not formula.endswith("}")
+        and _NOT_PLAIN.isdisjoint(formula)
         and all(call in _PLAIN_CALLS for call in _CALL.findall(formula))
     )
 
@@ -98,19 +106,19 @@ class LeanWorksheet(Worksheet):
         # the XML XlsxWriter's own _write_cell writes for these cells, in one step
         kind = type(cell).__name__
         style = getattr(cell, "format", None)
-        if style is not None and col < len(_NAMES) and self.constant_memory and not args and not kwargs:
+        if style and col < len(_NAMES) and self.constant_memory and not args and not kwargs:
             head = f'<c r="{_NAMES[col]}{row + 1}" s="{style._get_xf_index()}"'
-            if kind == "Number":
+            if kind == "Number" and type(cell.number) in _NUMBERS:  # not a Decimal, a Fraction …
                 self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
                 return
             if kind == "Blank":
                 self.fh.write(f"{head}/>")
                 return
-            if kind == "String" and not _CARE.search(text := cell.string):
+            if kind == "String" and type(text := cell.string) is str and not _CARE.search(text):
                 self.fh.write(f'{head} t="inlineStr"><is><t>{text}</t></is></c>')
                 return
             value = getattr(cell, "value", None)
-            if kind == "Formula" and type(value) in (float, int) and not _CARE.search(cell.formula):
+            if kind == "Formula" and type(value) in _NUMBERS and not _CARE.search(cell.formula):
                 self.fh.write(f"{head}><f>{cell.formula}</f><v>{value}</v></c>")
                 return
         super()._write_cell(row, col, cell, *args, **kwargs)

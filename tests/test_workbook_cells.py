@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
@@ -162,3 +165,31 @@ def test_the_working_paper_is_the_same_and_mostly_takes_the_short_way(
     allocation_to_excel(allocation, tmp_path / "full.xlsx", sensitivity=False)
     assert (tmp_path / "short.xlsx").read_bytes() == (tmp_path / "full.xlsx").read_bytes()
     assert 0 < taken_full < 0.05 * calls["full"]  # the short way wrote nearly every cell
+
+
+class _Shown(str):
+    def __str__(self) -> str:
+        return "shown otherwise"
+
+
+def _unusual(path: Path, worksheet_class: type[Worksheet]) -> Parts:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    style = book.add_format({"bold": True})
+    sheet = book.add_worksheet(worksheet_class=worksheet_class)
+    numbers = [Decimal("1.50"), Decimal("1E+2"), Fraction(1, 3), np.float64(0.1), np.int64(7), True]
+    for column, number in enumerate(numbers):
+        sheet.write_number(0, column, number, style)
+        sheet.write_formula(1, column, "=SUM(A1:B1)", style, number)
+    sheet.write_string(2, 0, _Shown("abc"), style)
+    sheet.write_number(2, 1, 1.5, False)  # a format that is falsy, not None: XlsxWriter writes none
+    for column, formula in enumerate(['=SUM(A1)&"_x0041_"', "=SUM(@A1:A3)", "=SUM(A1:A3)"]):
+        sheet.write_formula(3, column, formula, style, 1.0)
+    book.close()
+    return _sheet_xml(path)
+
+
+def test_unusual_values_take_xlsxwriters_way(tmp_path: Path) -> None:
+    # numbers Python does not write as XlsxWriter does in every release, a str that shows
+    # itself otherwise, a falsy format, formulas with text or "@"
+    short = _unusual(tmp_path / "short.xlsx", LeanWorksheet)
+    assert short == _unusual(tmp_path / "full.xlsx", Worksheet)
